@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Generates src/model/servicediscovery.ts (runtime operation table and shapes) and
+// src/model/api-types.ts (TypeScript types of every input/output shape) from botocore's
+// AWS Cloud Map model. The model is Apache-2.0 (aws/botocore); we take names, types and
+// constraints from it and write every help sentence ourselves (SUMMARIES below).
+//
+//   node scripts/gen-model.mjs [path/to/service-2.json(.gz)]
+// Without an argument the model is read from the botocore package of `python3`.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** One line of help per operation, in our own words. */
+const SUMMARIES = {
+  CreateHttpNamespace: 'Create a namespace whose services are found only through the DiscoverInstances API (no DNS).',
+  CreatePrivateDnsNamespace: 'Create a namespace whose instances are also resolvable by DNS inside one VPC.',
+  CreatePublicDnsNamespace: 'Create a namespace whose instances are also resolvable by public DNS.',
+  CreateService: 'Create a service in a namespace: its DNS records and health check settings.',
+  DeleteNamespace: 'Delete a namespace that no longer holds any service.',
+  DeleteService: 'Delete a service that no longer holds any instance.',
+  DeleteServiceAttributes: 'Remove attributes from a service by key.',
+  DeregisterInstance: 'Remove an instance from a service.',
+  DiscoverInstances: 'Find the instances of a service by namespace and service name, filtered by attributes and health.',
+  DiscoverInstancesRevision: 'Show the revision of a service\'s instance set, which changes whenever instances change.',
+  GetInstance: 'Show one instance of a service.',
+  GetInstancesHealthStatus: 'Show the health status of the instances of a service.',
+  GetNamespace: 'Show one namespace.',
+  GetOperation: 'Show the status of an asynchronous operation.',
+  GetService: 'Show one service.',
+  GetServiceAttributes: 'Show the attributes of a service.',
+  ListInstances: 'List the instances of a service.',
+  ListNamespaces: 'List the namespaces of the account.',
+  ListOperations: 'List asynchronous operations, optionally filtered.',
+  ListServices: 'List services, optionally filtered by namespace.',
+  ListTagsForResource: 'List the tags of a namespace or service.',
+  RegisterInstance: 'Add an instance to a service, or update it if its id is already registered.',
+  TagResource: 'Add or overwrite tags on a namespace or service.',
+  UntagResource: 'Remove tags from a namespace or service.',
+  UpdateHttpNamespace: 'Change the description of an HTTP namespace.',
+  UpdateInstanceCustomHealthStatus: 'Set the custom health status of an instance (services with a custom health check).',
+  UpdatePrivateDnsNamespace: 'Change the description or SOA TTL of a private DNS namespace.',
+  UpdatePublicDnsNamespace: 'Change the description or SOA TTL of a public DNS namespace.',
+  UpdateService: 'Change a service\'s description, DNS record TTLs or health check settings.',
+  UpdateServiceAttributes: 'Add or change attributes of a service.',
+}
+
+function modelDir() {
+  const botocore = execFileSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__), botocore.__version__)'], { encoding: 'utf8' }).trim().split(' ')
+  return { dir: join(botocore[0], 'data/servicediscovery/2017-03-14'), version: botocore[1] }
+}
+
+const { dir, version } = modelDir()
+const modelPath = process.argv[2] ?? join(dir, 'service-2.json.gz')
+const raw = readFileSync(modelPath)
+const model = JSON.parse((modelPath.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'))
+const paginators = JSON.parse(readFileSync(join(dirname(modelPath), 'paginators-1.json'), 'utf8')).pagination
+const extras = JSON.parse(readFileSync(join(dirname(modelPath), 'paginators-1.sdk-extras.json'), 'utf8')).merge.pagination
+
+/** botocore's xform_name: 'CreateService' -> 'create-service', 'ResourceARN' -> 'resource-arn'. */
+function xformName(name) {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+}
+
+const shapes = {}
+for (const [name, s] of Object.entries(model.shapes)) {
+  const out = { type: s.type }
+  if (s.type === 'structure') {
+    out.members = Object.fromEntries(Object.entries(s.members).map(([m, ref]) => [m, ref.shape]))
+    if (s.required?.length) out.required = s.required
+    const tokens = Object.entries(s.members).filter(([, ref]) => ref.idempotencyToken).map(([m]) => m)
+    if (tokens.length) out.idempotencyTokens = tokens
+    if (s.exception) out.exception = true
+  }
+  if (s.type === 'list') out.member = s.member.shape
+  if (s.type === 'map') { out.key = s.key.shape; out.value = s.value.shape }
+  for (const k of ['min', 'max', 'pattern', 'enum']) if (s[k] !== undefined) out[k] = s[k]
+  shapes[name] = out
+}
+
+const operations = Object.values(model.operations).map((op) => {
+  if (!SUMMARIES[op.name]) throw new Error(`no summary written for ${op.name}`)
+  const spec = {
+    name: op.name,
+    cliName: xformName(op.name),
+    input: op.input.shape,
+    // UpdateInstanceCustomHealthStatus has no output shape: its response is empty.
+    output: op.output?.shape ?? null,
+    errors: (op.errors ?? []).map((e) => e.shape),
+    summary: SUMMARIES[op.name],
+  }
+  if (op.endpoint?.hostPrefix) spec.hostPrefix = op.endpoint.hostPrefix
+  const p = paginators[op.name]
+  if (p) {
+    spec.paginator = { inputToken: p.input_token, outputToken: p.output_token, limitKey: p.limit_key, resultKey: p.result_key }
+    const nonAggregate = extras[op.name]?.non_aggregate_keys
+    if (nonAggregate) spec.paginator.nonAggregateKeys = nonAggregate
+  }
+  return spec
+})
+
+const header = `// GENERATED by scripts/gen-model.mjs from botocore ${version}'s servicediscovery 2017-03-14 model
+// (aws/botocore, Apache-2.0). Do not edit: change the generator and run \`npm run gen:model\`.
+`
+writeFileSync(join(root, 'src/model/servicediscovery.ts'), `${header}
+import type { OperationSpec, Shape } from './types.js'
+
+export const SERVICE = ${JSON.stringify({ targetPrefix: model.metadata.targetPrefix, apiVersion: model.metadata.apiVersion, endpointPrefix: model.metadata.endpointPrefix, serviceFullName: model.metadata.serviceFullName }, null, 2)} as const
+
+export const SHAPES: Record<string, Shape> = ${JSON.stringify(shapes, null, 2)}
+
+export const OPERATIONS = ${JSON.stringify(operations, null, 2)} as const satisfies readonly OperationSpec[]
+
+export type OperationName = (typeof OPERATIONS)[number]['name']
+`)
+
+// TypeScript types for the shapes; long 'Revision' is a bigint because AWS's values exceed 2^53.
+function tsType(shapeName) {
+  const s = shapes[shapeName]
+  switch (s.type) {
+    case 'string': return s.enum ? s.enum.map((v) => JSON.stringify(v)).join(' | ') : 'string'
+    case 'integer': return 'number'
+    case 'long': return shapeName === 'Revision' ? 'bigint' : 'number'
+    case 'timestamp': return 'Date'
+    case 'list': return `${typeRef(s.member)}[]`
+    case 'map': return `Record<${typeRef(s.key)}, ${typeRef(s.value)}>`
+    case 'structure': return shapeName
+    default: throw new Error(`unknown shape type ${s.type}`)
+  }
+}
+function typeRef(shapeName) {
+  const s = shapes[shapeName]
+  return s.type === 'structure' || (s.type === 'string' && s.enum) ? shapeName : tsType(shapeName)
+}
+let types = `${header}/* eslint-disable */\n`
+for (const [name, s] of Object.entries(shapes)) {
+  if (s.exception) continue
+  if (s.type === 'structure') {
+    const req = new Set(s.required ?? [])
+    types += `export interface ${name} {\n${Object.entries(s.members).map(([m, ref]) => `  ${m}${req.has(m) ? '' : '?'}: ${typeRef(ref)}\n`).join('')}}\n`
+  } else if (s.type === 'string' && s.enum) {
+    types += `export type ${name} = ${tsType(name)}\n`
+  }
+}
+types += `\nexport interface OperationMap {\n${operations.map((o) => `  ${o.name}: { input: ${o.input}; output: ${o.output ?? 'Record<string, never>'} }\n`).join('')}}\n`
+writeFileSync(join(root, 'src/model/api-types.ts'), types)
+console.log(`wrote ${operations.length} operations, ${Object.keys(shapes).length} shapes`)

@@ -1,0 +1,66 @@
+import type { HealthStatusFilter, HttpInstanceSummary } from '../../../model/api-types.js'
+import { serviceError } from '../../../registry/errors.js'
+import type { HandlerContext } from '../context.js'
+import type { InstanceRecord, NamespaceRecord, RegistryState, ServiceRecord } from '../state.js'
+import { invalidInput } from './common.js'
+import { healthOf } from './instances.js'
+import type { HandlerTable } from './types.js'
+
+/**
+ * DiscoverInstances finds the namespace by its HttpName and the service by name within it
+ * (case-insensitively in DNS namespaces, where names are DNS labels).
+ */
+function locate(state: RegistryState, namespaceName: string, serviceName: string): { ns: NamespaceRecord; srv: ServiceRecord } {
+  const ns = Object.values(state.namespaces).find((n) => n.HttpName === namespaceName)
+  if (!ns) throw serviceError('NamespaceNotFound', `No namespace has the HTTP name ${namespaceName}.`)
+  const same = (a: string, b: string) => (ns.Type === 'HTTP' ? a === b : a.toLowerCase() === b.toLowerCase())
+  const srv = Object.values(state.services).find((s) => s.NamespaceId === ns.Id && same(s.Name, serviceName))
+  if (!srv) throw serviceError('ServiceNotFound', `No service named ${serviceName} in namespace ${namespaceName}.`)
+  return { ns, srv }
+}
+
+function matches(instance: InstanceRecord, parameters: Record<string, string>): boolean {
+  return Object.entries(parameters).every(([k, v]) => instance.Attributes[k] === v)
+}
+
+/** Fisher-Yates with the context's random source: AWS returns instances in random order. */
+function shuffle<T>(items: T[], ctx: HandlerContext): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = ctx.random(i + 1)
+    ;[items[i], items[j]] = [items[j], items[i]]
+  }
+  return items
+}
+
+export const discoveryHandlers: HandlerTable<'DiscoverInstances' | 'DiscoverInstancesRevision'> = {
+  DiscoverInstances: (state, input, ctx) => {
+    const { ns, srv } = locate(state, input.NamespaceName, input.ServiceName)
+    const max = input.MaxResults ?? 100
+    if (!Number.isInteger(max) || max < 1 || max > 1000) throw invalidInput('MaxResults must be between 1 and 1000.')
+    let candidates = Object.values(state.instances[srv.Id] ?? {}).filter((i) => matches(i, input.QueryParameters ?? {}))
+    // Optional parameters narrow the result only when at least one instance matches them.
+    const optional = input.OptionalParameters ?? {}
+    if (Object.keys(optional).length > 0) {
+      const narrowed = candidates.filter((i) => matches(i, optional))
+      if (narrowed.length > 0) candidates = narrowed
+    }
+    // HealthStatus is ignored for services without a health check: everything is returned.
+    const hasHealthCheck = srv.HealthCheckConfig !== undefined || srv.HealthCheckCustomConfig !== undefined
+    const filter: HealthStatusFilter = input.HealthStatus ?? 'HEALTHY'
+    if (hasHealthCheck && filter !== 'ALL') {
+      const healthy = candidates.filter((i) => healthOf(srv, i) === 'HEALTHY')
+      if (filter === 'HEALTHY') candidates = healthy
+      else if (filter === 'UNHEALTHY') candidates = candidates.filter((i) => healthOf(srv, i) === 'UNHEALTHY')
+      else if (healthy.length > 0) candidates = healthy // HEALTHY_OR_ELSE_ALL fails open
+    }
+    const instances: HttpInstanceSummary[] = shuffle(candidates, ctx)
+      .slice(0, max)
+      .map((i) => ({ InstanceId: i.Id, NamespaceName: ns.HttpName, ServiceName: srv.Name, HealthStatus: healthOf(srv, i), Attributes: i.Attributes }))
+    return { Instances: instances, InstancesRevision: BigInt(srv.InstancesRevision) }
+  },
+
+  DiscoverInstancesRevision: (state, input) => {
+    const { srv } = locate(state, input.NamespaceName, input.ServiceName)
+    return { InstancesRevision: BigInt(srv.InstancesRevision) }
+  },
+}

@@ -1,0 +1,71 @@
+import type { Settings } from '../../cli/settings.js'
+import type { OperationName } from '../../model/index.js'
+import { CloudmapError, serviceError } from '../../registry/errors.js'
+import type { Input, Output, Registry } from '../../registry/registry.js'
+
+type SdkModule = typeof import('@aws-sdk/client-servicediscovery')
+type SdkCommandClass = new (input: unknown) => Parameters<InstanceType<SdkModule['ServiceDiscoveryClient']>['send']>[0]
+
+/**
+ * A remote Cloud Map endpoint (AWS, moto, LocalStack, `cloudmap serve`) through the AWS SDK, loaded only
+ * when a command needs it. Generic over operations: `<Op>Command` of the SDK for every spec entry.
+ */
+export class RemoteRegistry implements Registry {
+  private client?: InstanceType<SdkModule['ServiceDiscoveryClient']>
+  private sdk?: SdkModule
+
+  constructor(private readonly settings: Settings) {}
+
+  async invoke<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> {
+    const { client, sdk } = await this.connect()
+    const Command = (sdk as unknown as Record<string, SdkCommandClass>)[`${op}Command`]
+    if (!Command) throw serviceError('NotImplemented', `This cloudmap's AWS SDK has no ${op} operation.`, 501)
+    try {
+      const { $metadata: _metadata, ...output } = (await client.send(new Command(input))) as unknown as Record<string, unknown>
+      return output as Output<K>
+    } catch (error) {
+      throw this.translate(error)
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client?.destroy()
+  }
+
+  private async connect(): Promise<{ client: InstanceType<SdkModule['ServiceDiscoveryClient']>; sdk: SdkModule }> {
+    if (this.client && this.sdk) return { client: this.client, sdk: this.sdk }
+    const sdk = await import('@aws-sdk/client-servicediscovery')
+    const endpoint = this.settings.endpointUrl
+    const config: ConstructorParameters<SdkModule['ServiceDiscoveryClient']>[0] = {
+      region: this.settings.region,
+      // The model's 'data-' host prefix on DiscoverInstances would send requests to data-<host>, which a
+      // custom endpoint (localhost, moto, LocalStack, cloudmap serve) does not answer.
+      disableHostPrefix: endpoint !== undefined,
+    }
+    if (endpoint !== undefined) config.endpoint = endpoint
+    if (this.settings.noSignRequest) {
+      config.signer = { sign: async (request) => request }
+    } else if (this.settings.profile !== undefined) {
+      config.profile = this.settings.profile
+    }
+    this.sdk = sdk
+    this.client = new sdk.ServiceDiscoveryClient(config)
+    return { client: this.client, sdk }
+  }
+
+  /** SDK failures in the AWS CLI's words: service errors keep their code; transport errors say where. */
+  private translate(error: unknown): Error {
+    const e = error as { name?: string; message?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number } }
+    if (e.$metadata?.httpStatusCode !== undefined && e.name) {
+      return serviceError(e.name, e.message ?? '', e.$metadata.httpStatusCode)
+    }
+    if (e.code === 'ECONNREFUSED' || e.name === 'ECONNREFUSED' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(String(e.message))) {
+      const url = new URL(this.settings.endpointUrl ?? `https://servicediscovery.${this.settings.region}.amazonaws.com`)
+      return new CloudmapError('other', `Could not connect to the endpoint URL: "${url.origin}/"`)
+    }
+    if (e.name === 'CredentialsProviderError') {
+      return new CloudmapError('config', 'Unable to locate credentials. You can configure credentials by running "aws configure".')
+    }
+    return error instanceof Error ? error : new Error(String(error))
+  }
+}

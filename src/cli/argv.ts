@@ -1,0 +1,111 @@
+import type { ArgumentSpec } from './arguments.js'
+import { CloudmapError, usageError } from '../registry/errors.js'
+
+/** Raw values by argument name: a string, a list of strings (arity 'list'), or true (flags). */
+export type ParsedArgs = Map<string, string | string[] | true>
+
+/**
+ * argparse's rule for "does this token look like an option": it starts with '-' and is not a
+ * negative number (none of our options look like negative numbers) and is not '-' alone.
+ */
+function looksLikeOption(token: string): boolean {
+  return token.startsWith('-') && token !== '-' && !/^-\d+$|^-\d*\.\d+$/.test(token)
+}
+
+/**
+ * Parse argv as the AWS CLI's argparse parser does (parse_known_args, allow_abbrev):
+ * `--opt value` and `--opt=value`; unique prefixes of long options; a repeated option keeps the last
+ * value; list arguments take every following token up to the next option; missing required options
+ * are reported together in definition order; leftovers become "Unknown options: a, b".
+ */
+export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[]): ParsedArgs {
+  const parsed: ParsedArgs = new Map()
+  const leftovers: string[] = []
+  const byName = new Map(specs.map((s) => [s.name, s]))
+
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]
+    if (token === '--') {
+      leftovers.push(...argv.slice(i + 1))
+      break
+    }
+    if (!token.startsWith('--') || token === '--') {
+      leftovers.push(token)
+      continue
+    }
+    const eq = token.indexOf('=')
+    const written = eq === -1 ? token.slice(2) : token.slice(2, eq)
+    const explicit = eq === -1 ? undefined : token.slice(eq + 1)
+    const spec = resolve(written, byName, specs)
+    if (!spec) {
+      leftovers.push(token)
+      continue
+    }
+    const flag = `--${spec.name}`
+    switch (spec.arity) {
+      case 'flag':
+        if (explicit !== undefined) throw usageError(`argument ${flag}: ignored explicit argument '${explicit}'`)
+        parsed.set(spec.name, true)
+        break
+      case 'one': {
+        let value = explicit
+        if (value === undefined) {
+          const next = argv[i + 1]
+          if (next === undefined || looksLikeOption(next)) throw usageError(`argument ${flag}: expected one argument`)
+          value = next
+          i++
+        }
+        checkChoice(spec, value)
+        parsed.set(spec.name, value)
+        break
+      }
+      case 'optional': {
+        let value = explicit
+        if (value === undefined) {
+          const next = argv[i + 1]
+          if (next !== undefined && !looksLikeOption(next)) {
+            value = next
+            i++
+          } else {
+            value = spec.constValue ?? ''
+          }
+        }
+        checkChoice(spec, value)
+        parsed.set(spec.name, value)
+        break
+      }
+      case 'list': {
+        const values: string[] = explicit === undefined ? [] : [explicit]
+        if (explicit === undefined) {
+          while (i + 1 < argv.length && !looksLikeOption(argv[i + 1])) values.push(argv[++i])
+        }
+        parsed.set(spec.name, values)
+        break
+      }
+    }
+  }
+
+  const missing = specs.filter((s) => s.required && !parsed.has(s.name)).map((s) => `--${s.name}`)
+  if (missing.length > 0) throw usageError(`the following arguments are required: ${missing.join(', ')}`)
+  if (leftovers.length > 0) throw new CloudmapError('unknown-option', `Unknown options: ${leftovers.join(', ')}`)
+  return parsed
+}
+
+function resolve(written: string, byName: Map<string, ArgumentSpec>, specs: readonly ArgumentSpec[]): ArgumentSpec | undefined {
+  const exact = byName.get(written)
+  if (exact) return exact
+  if (written === '') return undefined
+  const candidates = specs.filter((s) => s.name.startsWith(written))
+  if (candidates.length === 1) return candidates[0]
+  if (candidates.length > 1) {
+    throw usageError(`ambiguous option: --${written} could match ${candidates.map((s) => `--${s.name}`).join(', ')}`)
+  }
+  return undefined
+}
+
+function checkChoice(spec: ArgumentSpec, value: string): void {
+  if (spec.choices && !spec.choices.includes(value)) {
+    // The AWS CLI's message ends in a newline, which leaves a blank line before the usage text.
+    throw usageError(`argument --${spec.name}: Found invalid choice '${value}'\n`)
+  }
+}

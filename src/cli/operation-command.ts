@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto'
+import { Command, Flags } from '@oclif/core'
+import type { OperationSpec } from '../model/index.js'
+import { structureShape } from '../model/index.js'
+import type { ArgumentSpec } from './arguments.js'
+import { operationArguments } from './arguments.js'
+import type { ParsedArgs } from './argv.js'
+import { parseArgv } from './argv.js'
+import { describeError } from './report-error.js'
+import type { Settings } from './settings.js'
+import { resolveSettings } from './settings.js'
+
+/** oclif flag definitions for help and completion; parsing itself is ours (see argv.ts for why). */
+function oclifFlags(args: readonly ArgumentSpec[]) {
+  return Object.fromEntries(
+    args.map((a) => {
+      const common = { description: a.help, hidden: a.hidden ?? false }
+      if (a.arity === 'flag') return [a.name, Flags.boolean(common)]
+      const options = a.choices ? [...a.choices] : undefined
+      // oclif's overloads distinguish single and multiple string flags by a literal `multiple`.
+      const flag = a.arity === 'list' ? Flags.string({ ...common, required: a.required, multiple: true, options }) : Flags.string({ ...common, required: a.required, options })
+      return [a.name, flag]
+    }),
+  )
+}
+
+/**
+ * Build the parameters of the call from the parsed arguments: every model member given on the command
+ * line, unpacked and typed by its shape (unpack.ts), in the input shape's member order.
+ */
+async function buildParameters(op: OperationSpec, args: ParsedArgs, specs: readonly ArgumentSpec[]): Promise<Record<string, unknown>> {
+  const { unpackArgument } = await import('../args/unpack.js')
+  const params: Record<string, unknown> = {}
+  for (const spec of specs) {
+    if (!spec.member || !spec.shapeName) continue
+    const raw = args.get(spec.name)
+    if (raw === undefined || raw === true) continue
+    params[spec.member] = unpackArgument(`--${spec.name}`, spec.shapeName, raw)
+  }
+  return params
+}
+
+/** The AWS CLI fills idempotency tokens (CreatorRequestId, UpdaterRequestId) with a UUID4 when absent. */
+function fillIdempotencyTokens(op: OperationSpec, params: Record<string, unknown>): void {
+  for (const token of structureShape(op.input).idempotencyTokens ?? []) {
+    if (params[token] === undefined) params[token] = randomUUID()
+  }
+}
+
+/** The command class for one operation of the table: `cloudmap <cli-name> [parameters]`. */
+export function makeOperationCommand(op: OperationSpec): typeof Command {
+  const args = operationArguments(op)
+  return class OperationCommand extends Command {
+    static override id = op.cliName
+    static override summary = op.summary
+    static override description = `${op.summary}\n\nThe same as \`aws servicediscovery ${op.cliName}\` (the ${op.name} API), against the local registry or the endpoint given by --endpoint-url.`
+    static override flags = oclifFlags(args)
+    static override strict = false
+    static override examples = [`<%= config.bin %> ${op.cliName} --help`]
+
+    async run(): Promise<void> {
+      try {
+        const parsed = parseArgv(this.argv, args)
+        const settings = resolveSettings(parsed)
+        if (settings.query !== undefined) (await import('../output/query.js')).checkQuery(settings.query)
+        const params = await buildParameters(op, parsed, args)
+        const { validateParameters } = await import('../args/validate.js')
+        validateParameters(params, op.input)
+        fillIdempotencyTokens(op, params)
+        process.stdout.write(await this.call(op, params, settings))
+      } catch (error) {
+        const { stderr, exitCode } = describeError(error, op.name)
+        process.stderr.write(stderr)
+        process.exitCode = exitCode
+      }
+    }
+
+    private async call(spec: OperationSpec, params: Record<string, unknown>, settings: Settings): Promise<string> {
+      const [{ createRegistry }, { fetchAllPages }, { normalizeOutput }, { render }] = await Promise.all([
+        import('../registry/create-registry.js'),
+        import('../registry/paginate.js'),
+        import('../output/normalize.js'),
+        import('../output/render.js'),
+      ])
+      const registry = await createRegistry(settings)
+      try {
+        const invoke = (input: Record<string, unknown>) => registry.invoke(spec.name as never, input as never) as Promise<Record<string, unknown>>
+        // Pagination is the AWS CLI's: all pages unless --no-paginate or the caller chose a page itself.
+        const pageChosen = spec.paginator !== undefined && (params[spec.paginator.inputToken] !== undefined || params[spec.paginator.limitKey] !== undefined)
+        const response = settings.paginate && !pageChosen ? await fetchAllPages(spec, params, invoke) : await invoke(params)
+        const data = spec.paginator && settings.paginate && !pageChosen ? normalizeMerged(spec, response, normalizeOutput) : normalizeOutput(response, spec.output)
+        return await render(data, { format: settings.output, operationName: spec.name, query: settings.query, width: 80, color: false })
+      } finally {
+        await registry.close()
+      }
+    }
+  }
+}
+
+/** A merged paginated result keeps the merge's key order (result key first); each value is normalised. */
+function normalizeMerged(spec: OperationSpec, merged: Record<string, unknown>, normalizeOutput: (v: unknown, s: string | null) => Record<string, unknown>): Record<string, unknown> {
+  const normalized = normalizeOutput(merged, spec.output)
+  return Object.fromEntries(Object.keys(merged).map((k) => [k, k in normalized ? normalized[k] : merged[k]]))
+}
