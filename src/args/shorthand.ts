@@ -112,7 +112,12 @@ export function parseShorthand(
   readFile: (path: string) => string = defaultReadFile,
   options: ShorthandOptions = {},
 ): { [key: string]: ShorthandValue } {
-  return new ShorthandParser(input, readFile, options.dialect ?? '2.36.7').parse()
+  try {
+    return new ShorthandParser(input, readFile, options.dialect ?? '2.36.7').parse()
+  } catch (error) {
+    if (error instanceof SyntaxFailure) throw new ShorthandSyntaxError(input, error.expected, error.actual, error.index)
+    throw error
+  }
 }
 
 function defaultReadFile(path: string): string {
@@ -175,11 +180,26 @@ function setKey(target: { [key: string]: ShorthandValue }, key: string, value: S
 
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * A syntax error inside the parser. Kept cheap (no message, no stack) because the csv-list rule
+ * fails and backtracks once per `key=` that follows a comma; parseShorthand() turns the one that
+ * escapes into a ShorthandSyntaxError.
+ */
+class SyntaxFailure {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+    readonly index: number,
+  ) {}
+}
+
 class ShorthandParser {
   private readonly cs: string[]
   private pos = 0
   /** set by `@=` for the values that follow, reset at the next key (also a key inside {..}) */
   private resolveParamfiles = false
+  /** last position of each quote character, for matchQuoted() */
+  private readonly lastIndexes = new Map<string, number>()
 
   constructor(
     private readonly input: string,
@@ -268,7 +288,7 @@ class ShorthandParser {
         this.expect(',', true)
         items.push(item)
       } catch (error) {
-        if (!(error instanceof ShorthandSyntaxError) || this.atEof()) throw error
+        if (!(error instanceof SyntaxFailure) || this.atEof()) throw error
         this.backtrackTo(',')
         break
       }
@@ -371,23 +391,26 @@ class ShorthandParser {
 
   /**
    * End (exclusive) of the match Python's backtracking regex engine returns for the quoted pattern
-   * at this.pos, or undefined. Inside the repetition only the position matters, so whether the
-   * pattern can still succeed from p is computed right to left, then the first success in the
-   * engine's order (longer escape alternative first, then a single character) is walked.
+   * at this.pos, or undefined. Plain characters can step over anything but the quote, so from any
+   * position the pattern can still succeed exactly when a quote lies at or after it. The engine
+   * tries the two-character escape first and keeps it when a quote remains beyond it; otherwise it
+   * takes the backslash alone. The first quote reached this way closes the string.
    */
   private matchQuoted(quote: string): number | undefined {
     const cs = this.cs
-    const n = cs.length
-    const escapeTakesTwo = (p: number): boolean =>
-      cs[p] === '\\' && (cs[p + 1] === quote || (this.dialect === '2.9.19' && cs[p + 1] === '\\'))
-    const canFinish = new Uint8Array(n + 2)
-    for (let p = n - 1; p > this.pos; p--) {
-      canFinish[p] = cs[p] === quote || (escapeTakesTwo(p) && canFinish[p + 2] === 1) || canFinish[p + 1] === 1 ? 1 : 0
-    }
+    const lastQuote = this.lastIndexOf(quote)
     let p = this.pos + 1
-    if (canFinish[p] !== 1) return undefined
-    while (cs[p] !== quote) p += escapeTakesTwo(p) && canFinish[p + 2] === 1 ? 2 : 1
+    if (lastQuote < p) return undefined
+    const escapeTakesTwo = (at: number): boolean =>
+      cs[at] === '\\' && (cs[at + 1] === quote || (this.dialect === '2.9.19' && cs[at + 1] === '\\'))
+    while (cs[p] !== quote) p += escapeTakesTwo(p) && lastQuote >= p + 2 ? 2 : 1
     return p + 1
+  }
+
+  private lastIndexOf(char: string): number {
+    let index = this.lastIndexes.get(char)
+    if (index === undefined) this.lastIndexes.set(char, (index = this.cs.lastIndexOf(char)))
+    return index
   }
 
   /** `@=` values: file:// and fileb:// are replaced by the file (awscli.paramfile.get_paramfile). */
@@ -422,7 +445,7 @@ class ShorthandParser {
     return this.pos >= this.cs.length
   }
 
-  private syntaxError(expected: string, actual: string): ShorthandSyntaxError {
-    return new ShorthandSyntaxError(this.input, expected, actual, this.pos)
+  private syntaxError(expected: string, actual: string): SyntaxFailure {
+    return new SyntaxFailure(expected, actual, this.pos)
   }
 }

@@ -59,6 +59,8 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
     static override examples = [`<%= config.bin %> ${op.cliName} --help`]
 
     async run(): Promise<void> {
+      // Arguments are parsed by parseArgv, with the AWS CLI's rules and messages, not by this.parse().
+      this.parsed = true
       try {
         const parsed = parseArgv(this.argv, args)
         const settings = resolveSettings(parsed)
@@ -76,29 +78,13 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
     }
 
     private async call(spec: OperationSpec, params: Record<string, unknown>, settings: Settings): Promise<string> {
-      const [{ createRegistry }, { fetchAllPages }, { normalizeOutput }, { render }] = await Promise.all([
-        import('../registry/create-registry.js'),
-        import('../registry/paginate.js'),
-        import('../output/normalize.js'),
-        import('../output/render.js'),
-      ])
+      const [{ createRegistry }, { executeOperation }] = await Promise.all([import('../registry/create-registry.js'), import('./execute.js')])
       const registry = await createRegistry(settings)
       try {
-        const invoke = (input: Record<string, unknown>) => registry.invoke(spec.name as never, input as never) as Promise<Record<string, unknown>>
-        // Pagination is the AWS CLI's: all pages unless --no-paginate or the caller chose a page itself.
-        const pageChosen = spec.paginator !== undefined && (params[spec.paginator.inputToken] !== undefined || params[spec.paginator.limitKey] !== undefined)
-        const response = settings.paginate && !pageChosen ? await fetchAllPages(spec, params, invoke) : await invoke(params)
-        const data = spec.paginator && settings.paginate && !pageChosen ? normalizeMerged(spec, response, normalizeOutput) : normalizeOutput(response, spec.output)
-        return await render(data, { format: settings.output, operationName: spec.name, query: settings.query, width: 80, color: false })
+        return await executeOperation(spec, params, settings, (input) => registry.invoke(spec.name as never, input as never) as Promise<Record<string, unknown>>)
       } finally {
         await registry.close()
       }
     }
   }
-}
-
-/** A merged paginated result keeps the merge's key order (result key first); each value is normalised. */
-function normalizeMerged(spec: OperationSpec, merged: Record<string, unknown>, normalizeOutput: (v: unknown, s: string | null) => Record<string, unknown>): Record<string, unknown> {
-  const normalized = normalizeOutput(merged, spec.output)
-  return Object.fromEntries(Object.keys(merged).map((k) => [k, k in normalized ? normalized[k] : merged[k]]))
 }

@@ -2,6 +2,7 @@ import type { Settings } from '../../cli/settings.js'
 import type { OperationName } from '../../model/index.js'
 import { CloudmapError, serviceError } from '../../registry/errors.js'
 import type { Input, Output, Registry } from '../../registry/registry.js'
+import { parseResponseBody } from './response-body.js'
 
 type SdkModule = typeof import('@aws-sdk/client-servicediscovery')
 type SdkCommandClass = new (input: unknown) => Parameters<InstanceType<SdkModule['ServiceDiscoveryClient']>['send']>[0]
@@ -20,9 +21,12 @@ export class RemoteRegistry implements Registry {
     const { client, sdk } = await this.connect()
     const Command = (sdk as unknown as Record<string, SdkCommandClass>)[`${op}Command`]
     if (!Command) throw serviceError('NotImplemented', `This cloudmap's AWS SDK has no ${op} operation.`, 501)
+    const request = { ...input } as object
     try {
-      const { $metadata: _metadata, ...output } = (await client.send(new Command(input))) as unknown as Record<string, unknown>
-      return output as Output<K>
+      await client.send(new Command(request))
+      // The AWS CLI prints what the service sent, parsed through the model: use the raw body rather than
+      // the SDK's output, which rounds timestamps to milliseconds and 64-bit revisions to doubles.
+      return parseResponseBody(capturedBodies.get(request)) as Output<K>
     } catch (error) {
       throw this.translate(error)
     }
@@ -34,6 +38,8 @@ export class RemoteRegistry implements Registry {
 
   private async connect(): Promise<{ client: InstanceType<SdkModule['ServiceDiscoveryClient']>; sdk: SdkModule }> {
     if (this.client && this.sdk) return { client: this.client, sdk: this.sdk }
+    // The SDK warns on stderr that future releases need Node 22; cloudmap pins a release that runs on 20.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
     const sdk = await import('@aws-sdk/client-servicediscovery')
     const endpoint = this.settings.endpointUrl
     const config: ConstructorParameters<SdkModule['ServiceDiscoveryClient']>[0] = {
@@ -50,6 +56,7 @@ export class RemoteRegistry implements Registry {
     }
     this.sdk = sdk
     this.client = new sdk.ServiceDiscoveryClient(config)
+    this.client.middlewareStack.add(captureBodyMiddleware, { step: 'deserialize', priority: 'low', name: 'cloudmapCaptureBody' })
     return { client: this.client, sdk }
   }
 
@@ -69,3 +76,22 @@ export class RemoteRegistry implements Registry {
     return error instanceof Error ? error : new Error(String(error))
   }
 }
+
+/**
+ * Runs inside the SDK's deserializer, once per attempt: reads the raw response body, keeps a copy for
+ * the caller (keyed by the request's input object), and gives the deserializer the same bytes.
+ */
+const capturedBodies = new WeakMap<object, Uint8Array>()
+const captureBodyMiddleware = ((next: (args: { input: object }) => Promise<{ response: { body?: unknown } }>) =>
+  async (args: { input: object }) => {
+    const result = await next(args)
+    const body = result.response.body
+    if (body && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+      const chunks: Uint8Array[] = []
+      for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk)
+      const bytes = Buffer.concat(chunks)
+      result.response.body = bytes
+      capturedBodies.set(args.input, bytes)
+    }
+    return result
+  }) as never

@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface CliResult {
+  stdout: string
+  stderr: string
+  status: number
+}
+
+/** A scratch folder with a registry path inside it (the file itself is created by the first write). */
+export function tempRegistry(): { dir: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'cloudmap-test-'))
+  return { dir, path: join(dir, 'registry.json') }
+}
+
+/**
+ * Run the built `cloudmap` binary as a user would, with a hermetic environment: UTC, a fixed clock and
+ * seed, no AWS settings from the machine, HOME in a scratch folder.
+ */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, input?: string): CliResult {
+  const home = env.HOME ?? mkdtempSync(join(tmpdir(), 'cloudmap-home-'))
+  const clean: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('CLOUDMAP_')) clean[k] = v
+  }
+  const merged: Record<string, string | undefined> = { ...clean, TZ: 'UTC', HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), CLOUDMAP_SEED: 'test', CLOUDMAP_NOW: '2026-01-02T03:04:05.678Z', ...env }
+  const finalEnv = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined))
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: finalEnv, encoding: 'utf8', input, cwd: env.CWD ?? ROOT })
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 }
+}
