@@ -18,9 +18,10 @@ export type ShorthandValue = string | ShorthandValue[] | { [key: string]: Shorth
 /**
  * Which AWS CLI's parser to mirror. The two differ in three places only:
  * - `key@=value` (read `file://` / `fileb://` values) exists in 2.36.7, is a syntax error in 2.9.19;
- * - the quoted-string pattern: 2.9.19 has an extra `\\` alternative, removed in 2.36.7 (aws-cli PR
- *   #8992, against catastrophic backtracking). Only `\\` right before a closing quote that is
- *   followed later by another quote parses differently: `A='a\\',B='c'`;
+ * - the quoted-string pattern: 2.9.19 has an extra `\\` alternative, dropped by aws-cli PR #8992
+ *   (against catastrophic backtracking; its v1 port is in the awscli 1.45.11 on this machine, the
+ *   2.36.7 source is not). Only `\\` right before a closing quote that is followed later by another
+ *   quote parses differently: `A='a\\',B='c'`;
  * - the text of a syntax error in 2.36.7 has a space before the echoed input (see messageFor()).
  */
 export type ShorthandDialect = '2.9.19' | '2.36.7'
@@ -55,7 +56,7 @@ export class ShorthandParseError extends Error {
 
 /** ShorthandParseSyntaxError: `Expected: '<expected>', received: '<actual>' for input:` + location. */
 export class ShorthandSyntaxError extends ShorthandParseError {
-  /** a character, or `<first>` / `<second>` / `<singled quoted>` / `<double quoted>` for a pattern */
+  /** a character, or `<second>` / `<singled quoted>` / `<double quoted>` for a pattern that matched nothing */
   readonly expected: string
   /** the character found, `EOF`, or `<none>` when a pattern matched nothing */
   readonly actual: string
@@ -68,9 +69,10 @@ export class ShorthandSyntaxError extends ShorthandParseError {
   }
 
   /**
-   * 2.36.7 prints one space between "for input:\n" and the echoed input (capture
-   * 09-16-bad-shorthand.latest.txt; its multi-line JSON errors have no such space, so it comes from
-   * this message, not from the error printer). The caret line is not shifted.
+   * 2.36.7 prints one space between "for input:\n" and the echoed input, without shifting the caret
+   * line (capture 09-16-bad-shorthand.latest.txt). Inferred from captures, the 2.36.7 source being
+   * unavailable: its multi-line "Invalid JSON" errors get no such space, so the space belongs to this
+   * message, not to the error printer.
    */
   override messageFor(dialect: ShorthandDialect): string {
     if (dialect === '2.9.19') return this.message
@@ -143,6 +145,8 @@ function inRanges(ch: string, ranges: Ranges): boolean {
   const cp = ch.codePointAt(0) ?? -1
   return ranges.some(([lo, hi]) => cp >= lo && cp <= hi)
 }
+
+const KEY_CHAR = /^[A-Za-z0-9_.#/:-]$/
 
 /** string.whitespace: what the parser skips between tokens (ASCII only). */
 const SKIPPED_WHITESPACE = new Set([' ', '\t', '\n', '\r', '\v', '\f'])
@@ -242,7 +246,7 @@ class ShorthandParser {
   // key = *(ALPHA / DIGIT / "-" / "_" / "." / "#" / "/" / ":")   ; may be empty: "=1" -> {"": "1"}
   private key(): string {
     const start = this.pos
-    while (!this.atEof() && /^[A-Za-z0-9_.#/:-]$/.test(this.cs[this.pos])) this.pos++
+    while (!this.atEof() && KEY_CHAR.test(this.cs[this.pos])) this.pos++
     return this.cs.slice(start, this.pos).join('')
   }
 

@@ -31,7 +31,8 @@ export function unpackArgument(flag: string, shapeName: string, raw: string | st
       const parsed = Array.isArray(value) ? value.map((v) => parseShorthand(v)) : parseShorthand(value)
       return coerce(parsed, s)
     } catch (error) {
-      if (error instanceof ShorthandParseError) throw paramError(`Error parsing parameter '${flag}': ${error.message}`)
+      // cloudmap speaks the current AWS CLI v2 (see messageFor in shorthand.ts for how it differs).
+      if (error instanceof ShorthandParseError) throw paramError(`Error parsing parameter '${flag}': ${error.messageFor('2.36.7')}`)
       throw error
     }
   }

@@ -23,6 +23,8 @@ export interface ArgumentSpec {
   shapeName?: string
   /** Hidden from help (the AWS CLI hides a paginated operation's own token and limit parameters). */
   hidden?: boolean
+  /** Help section for options that are not the operation's own parameters. */
+  group?: 'GLOBAL' | 'PAGINATION' | 'INPUT'
   help: string
 }
 
@@ -94,11 +96,11 @@ function constraintHelp(s: Shape): string {
   return parts.length ? ` (${parts.join('; ')})` : ''
 }
 
-function memberHelp(member: string, s: Shape, required: boolean, token: boolean): string {
+function memberHelp(member: string, s: Shape, token: boolean): string {
   const kind = describeShape(s)
   const extra = token ? ' Filled with a random UUID when omitted.' : ''
   const shorthand = s.type === 'structure' || (s.type === 'list' && shape(s.member).type === 'structure') ? ' Shorthand (Key=Value,...) or JSON.' : ''
-  return `${required ? '[required] ' : ''}${member}: ${kind}${constraintHelp(s)}.${shorthand}${extra}`
+  return `${member}: ${kind}${constraintHelp(s)}.${shorthand}${extra}`
 }
 
 /** The arguments of one operation command: its model members, then paging, input and global options. */
@@ -118,8 +120,14 @@ export function operationArguments(op: OperationSpec): ArgumentSpec[] {
       member,
       shapeName,
       hidden: paging.has(member),
-      help: memberHelp(member, s, isRequired, tokens.has(member)),
+      help: memberHelp(member, s, tokens.has(member)),
     }
   })
-  return [...members, ...(op.paginator ? PAGINATION_ARGUMENTS : []), ...INPUT_ARGUMENTS, ...GLOBAL_ARGUMENTS]
+  const grouped = (args: readonly ArgumentSpec[], group: ArgumentSpec['group']) => args.map((a) => ({ ...a, group }))
+  return [
+    ...members,
+    ...grouped(op.paginator ? PAGINATION_ARGUMENTS : [], 'PAGINATION'),
+    ...grouped(INPUT_ARGUMENTS, 'INPUT'),
+    ...grouped(GLOBAL_ARGUMENTS, 'GLOBAL'),
+  ]
 }

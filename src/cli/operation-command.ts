@@ -4,7 +4,6 @@ import type { OperationSpec } from '../model/index.js'
 import { structureShape } from '../model/index.js'
 import type { ArgumentSpec } from './arguments.js'
 import { operationArguments } from './arguments.js'
-import type { ParsedArgs } from './argv.js'
 import { parseArgv } from './argv.js'
 import { describeError } from './report-error.js'
 import type { Settings } from './settings.js'
@@ -14,7 +13,7 @@ import { resolveSettings } from './settings.js'
 function oclifFlags(args: readonly ArgumentSpec[]) {
   return Object.fromEntries(
     args.map((a) => {
-      const common = { description: a.help, hidden: a.hidden ?? false }
+      const common = { description: a.help, hidden: a.hidden ?? false, helpGroup: a.group }
       if (a.arity === 'flag') return [a.name, Flags.boolean(common)]
       const options = a.choices ? [...a.choices] : undefined
       // oclif's overloads distinguish single and multiple string flags by a literal `multiple`.
@@ -22,22 +21,6 @@ function oclifFlags(args: readonly ArgumentSpec[]) {
       return [a.name, flag]
     }),
   )
-}
-
-/**
- * Build the parameters of the call from the parsed arguments: every model member given on the command
- * line, unpacked and typed by its shape (unpack.ts), in the input shape's member order.
- */
-async function buildParameters(op: OperationSpec, args: ParsedArgs, specs: readonly ArgumentSpec[]): Promise<Record<string, unknown>> {
-  const { unpackArgument } = await import('../args/unpack.js')
-  const params: Record<string, unknown> = {}
-  for (const spec of specs) {
-    if (!spec.member || !spec.shapeName) continue
-    const raw = args.get(spec.name)
-    if (raw === undefined || raw === true) continue
-    params[spec.member] = unpackArgument(`--${spec.name}`, spec.shapeName, raw)
-  }
-  return params
 }
 
 /** The AWS CLI fills idempotency tokens (CreatorRequestId, UpdaterRequestId) with a UUID4 when absent. */
@@ -65,7 +48,8 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
         const parsed = parseArgv(this.argv, args)
         const settings = resolveSettings(parsed)
         if (settings.query !== undefined) (await import('../output/query.js')).checkQuery(settings.query)
-        const params = await buildParameters(op, parsed, args)
+        const { buildParameters } = await import('./parameters.js')
+        const params = buildParameters(parsed, args)
         const { validateParameters } = await import('../args/validate.js')
         validateParameters(params, op.input)
         fillIdempotencyTokens(op, params)
