@@ -1,27 +1,61 @@
-import type { OperationSpec } from '../model/index.js'
+import type { OperationSpec, PaginatorSpec } from '../model/index.js'
 import { normalizeOutput } from '../output/normalize.js'
-import { render } from '../output/render.js'
-import type { Call } from '../registry/paginate.js'
-import { fetchAllPages } from '../registry/paginate.js'
-import type { Settings } from './settings.js'
+import type { FormatOptions, OutputFormat } from '../output/render.js'
+import { formatValue, query } from '../output/render.js'
+import type { Call, PagedResult, PagingOptions } from '../registry/paginate.js'
+import { fetchPages, mergePages } from '../registry/paginate.js'
+
+export interface ExecuteOptions {
+  output: OutputFormat
+  query?: string
+  /** false with --no-paginate, or when the caller chose a page with the operation's own token or limit. */
+  paginate: boolean
+  paging?: PagingOptions
+  width?: number
+  color?: boolean
+  tty?: boolean
+}
 
 /**
- * Call one operation and render its response as the AWS CLI would: the whole pipeline after argument
- * parsing, independent of the backend (`call` is the backend's invoke).
+ * Call one operation and print its response as the AWS CLI would: the whole pipeline after argument
+ * parsing, whichever backend `call` reaches. Where --query applies follows awscli/formatter.py:
+ * json, yaml and table query the merged pages once; text queries each page (and the resume token);
+ * yaml-stream prints each page as its own document.
  */
-export async function executeOperation(spec: OperationSpec, params: Record<string, unknown>, settings: Pick<Settings, 'output' | 'query' | 'paginate'>, call: Call): Promise<string> {
-  // Pagination is the AWS CLI's: every page unless --no-paginate or the caller picked a page itself
-  // with the operation's own token or limit parameter (awscli/customizations/paginate.py).
+export async function executeOperation(spec: OperationSpec, params: Record<string, unknown>, options: ExecuteOptions, call: Call): Promise<string> {
+  const format: FormatOptions = { format: options.output, operationName: spec.name, width: options.width ?? 80, color: options.color ?? false, tty: options.tty ?? false }
   const p = spec.paginator
-  const paginate = p !== undefined && settings.paginate && params[p.inputToken] === undefined && params[p.limitKey] === undefined
-  let data: Record<string, unknown>
-  if (paginate) {
-    const merged = await fetchAllPages(spec, params, call)
-    const normalized = normalizeOutput(merged, spec.output)
-    // The merged dict's key order (result key first, then non-aggregate keys) is what gets printed.
-    data = Object.fromEntries(Object.keys(merged).map((k) => [k, k in normalized ? normalized[k] : merged[k]]))
-  } else {
-    data = normalizeOutput(await call(params), spec.output)
+  if (p === undefined || !options.paginate) {
+    const data = normalizeOutput(await call(params), spec.output)
+    return formatValue(await query(options.query, data), format)
   }
-  return render(data, { format: settings.output, operationName: spec.name, query: settings.query, width: 80, color: false })
+  const result = await fetchPages(p, params, call, options.paging)
+  const pages = result.pages.map((page) => normalizeOutput(page, spec.output))
+  switch (options.output) {
+    case 'text':
+      return textPages(p, result, pages, options, format)
+    case 'yaml-stream': {
+      const { formatYamlStream } = await import('../output/yaml.js')
+      const queried = await Promise.all(pages.map((page) => query(options.query, page)))
+      return formatYamlStream(queried, { paginated: true })
+    }
+    default: {
+      const merged = mergePages(p, { ...result, pages })
+      return formatValue(await query(options.query, merged), format)
+    }
+  }
+}
+
+/** TextFormatter on a paginated response: page by page, page 1 with the non-aggregate keys. */
+async function textPages(p: PaginatorSpec, result: PagedResult, pages: Record<string, unknown>[], options: ExecuteOptions, format: FormatOptions): Promise<string> {
+  let out = ''
+  for (const [i, page] of pages.entries()) {
+    const current: Record<string, unknown> = i === 0 ? { ...result.nonAggregate } : {}
+    current[p.resultKey] = page[p.resultKey] ?? null
+    out += await formatValue(await query(options.query, current), format)
+  }
+  if (result.resumeToken !== undefined) {
+    out += await formatValue(await query(options.query, { [p.outputToken]: { [p.outputToken]: result.resumeToken } }), format)
+  }
+  return out
 }

@@ -7,6 +7,9 @@ import { operationArguments } from './arguments.js'
 import { parseArgv } from './argv.js'
 import { describeError } from './report-error.js'
 import type { Settings } from './settings.js'
+import type { ParsedArgs } from './argv.js'
+import type { PagingOptions } from '../registry/paginate.js'
+import { paramError, usageError } from '../registry/errors.js'
 import { resolveSettings } from './settings.js'
 
 /** oclif flag definitions for help and completion; parsing itself is ours (see argv.ts for why). */
@@ -53,7 +56,7 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
         const { validateParameters } = await import('../args/validate.js')
         validateParameters(params, op.input)
         fillIdempotencyTokens(op, params)
-        process.stdout.write(await this.call(op, params, settings))
+        process.stdout.write(await this.call(op, params, settings, parsed))
       } catch (error) {
         const { stderr, exitCode } = describeError(error, op.name)
         process.stderr.write(stderr)
@@ -61,14 +64,58 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
       }
     }
 
-    private async call(spec: OperationSpec, params: Record<string, unknown>, settings: Settings): Promise<string> {
+    private async call(spec: OperationSpec, params: Record<string, unknown>, settings: Settings, parsed: ParsedArgs): Promise<string> {
       const [{ createRegistry }, { executeOperation }] = await Promise.all([import('../registry/create-registry.js'), import('./execute.js')])
+      const paging = pagingOptions(spec, parsed, settings)
       const registry = await createRegistry(settings)
       try {
-        return await executeOperation(spec, params, settings, (input) => registry.invoke(spec.name as never, input as never) as Promise<Record<string, unknown>>)
+        const tty = process.stdout.isTTY === true
+        return await executeOperation(
+          spec,
+          params,
+          {
+            output: settings.output,
+            query: settings.query,
+            // Giving the operation's own token or limit (--next-token, --max-results) means one raw call.
+            paginate: settings.paginate && !(spec.paginator && (params[spec.paginator.inputToken] !== undefined || params[spec.paginator.limitKey] !== undefined)),
+            paging,
+            width: tty ? process.stdout.columns : 80,
+            color: settings.color === 'on' || (settings.color === 'auto' && tty),
+            tty,
+          },
+          (input) => registry.invoke(spec.name as never, input as never) as Promise<Record<string, unknown>>,
+        )
       } finally {
         await registry.close()
       }
     }
   }
+}
+
+/**
+ * --starting-token, --page-size and --max-items (awscli/customizations/paginate.py): integers parsed as
+ * argparse's type=int, and refused together with --no-paginate.
+ */
+function pagingOptions(spec: OperationSpec, parsed: ParsedArgs, settings: Settings): PagingOptions {
+  if (!spec.paginator) return {}
+  const given = ['starting-token', 'page-size', 'max-items'].filter((name) => parsed.has(name))
+  if (!settings.paginate && given.length > 0) throw paramError(`Cannot specify --no-paginate along with pagination arguments: ${given.map((n) => `--${n}`).join(', ')}`)
+  const int = (name: string): number | undefined => {
+    const raw = parsed.get(name)
+    if (typeof raw !== 'string') return undefined
+    if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(raw)) throw usageError(`argument --${name}: invalid int value: '${raw}'`)
+    return Number(raw.trim().replaceAll('_', ''))
+  }
+  const startingToken = parsed.get('starting-token')
+  const options: PagingOptions = {}
+  if (typeof startingToken === 'string') options.startingToken = startingToken
+  const pageSize = int('page-size')
+  if (pageSize !== undefined) {
+    // botocore validates the page size as the operation's MaxResults (min 1).
+    if (pageSize < 1) throw paramError(`Parameter validation failed:\nInvalid value for parameter ${spec.paginator.limitKey}, value: ${pageSize}, valid min value: 1`)
+    options.pageSize = pageSize
+  }
+  const maxItems = int('max-items')
+  if (maxItems !== undefined) options.maxItems = maxItems
+  return options
 }

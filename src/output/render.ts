@@ -2,30 +2,37 @@ import { formatJson } from './json.js'
 
 export type OutputFormat = 'json' | 'text' | 'table' | 'yaml' | 'yaml-stream'
 
-export interface RenderOptions {
+export interface FormatOptions {
   format: OutputFormat
   /** The AWS operation name: the table title. */
   operationName: string
-  query?: string
-  /** Terminal width for tables (80 when not a terminal, as the AWS CLI). */
+  /** Terminal width for tables (80 when stdout is not a terminal, as the AWS CLI). */
   width: number
   color: boolean
+  tty: boolean
 }
 
 /**
- * The one output pipeline (awscli/formatter.py): --query applied to the normalised response, then the
- * chosen formatter. Formatters other than JSON load lazily.
+ * One (post --query) value printed in one format (awscli/formatter.py's formatters). Formatters other
+ * than JSON load lazily. yaml-stream of a single response is the one-document stream.
  */
-export async function render(data: unknown, options: RenderOptions): Promise<string> {
-  let value = data
-  if (options.query !== undefined) {
-    const { applyQuery } = await import('./query.js')
-    value = applyQuery(options.query, value)
-  }
+export async function formatValue(value: unknown, options: FormatOptions): Promise<string> {
   switch (options.format) {
     case 'json':
       return formatJson(value)
-    default:
-      throw new Error(`output format ${options.format} is not available yet`)
+    case 'text':
+      return (await import('./text.js')).formatText(value)
+    case 'table':
+      return (await import('./table/index.js')).formatTable(value, { title: options.operationName, width: options.width, color: options.color, tty: options.tty })
+    case 'yaml':
+      return (await import('./yaml.js')).formatYaml(value)
+    case 'yaml-stream':
+      return (await import('./yaml.js')).formatYamlStream([value])
   }
+}
+
+/** --query, when given, on a value about to be formatted. */
+export async function query(expression: string | undefined, value: unknown): Promise<unknown> {
+  if (expression === undefined) return value
+  return (await import('./query.js')).applyQuery(expression, value)
 }

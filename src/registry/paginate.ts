@@ -1,31 +1,107 @@
-import type { OperationSpec } from '../model/index.js'
+import type { PaginatorSpec } from '../model/index.js'
 
 export type Call = (input: Record<string, unknown>) => Promise<Record<string, unknown>>
 
+/** The AWS CLI's client-side paging controls (--starting-token, --page-size, --max-items). */
+export interface PagingOptions {
+  startingToken?: string
+  pageSize?: number
+  maxItems?: number
+}
+
+export interface PagedResult {
+  /** Each page as the service sent it, the result list cut where --starting-token/--max-items say. */
+  pages: Record<string, unknown>[]
+  /** Non-aggregate keys (ListInstances' ResourceOwner) from the first page, null when it had none. */
+  nonAggregate: Record<string, unknown>
+  /** The token to print when --max-items cut the listing short. */
+  resumeToken?: string
+}
+
 /**
- * The AWS CLI's full pagination (botocore PageIterator.build_full_result): follow the output token
- * until it runs out, concatenate the result key's lists, keep non-aggregate keys (ListInstances'
- * ResourceOwner) from the pages — null when no page had them — and drop the token. Key order is the
- * merged dict's: result key first, then the non-aggregate keys.
+ * botocore's PageIterator: follow the output token, cut the listing at --max-items, and describe where
+ * to resume as the AWS CLI does: base64 of Python's json.dumps of {"NextToken": ..., "boto_truncate_amount": n}.
  */
-export async function fetchAllPages(op: OperationSpec, input: Record<string, unknown>, call: Call): Promise<Record<string, unknown>> {
-  const p = op.paginator
-  if (!p) return call(input)
-  const items: unknown[] = []
-  const nonAggregate: Record<string, unknown> = Object.fromEntries((p.nonAggregateKeys ?? []).map((k) => [k, null]))
-  let token: unknown
-  const seen = new Set<string>()
-  do {
-    const page = await call(token === undefined ? input : { ...input, [p.inputToken]: token })
-    const list = page[p.resultKey]
-    if (Array.isArray(list)) items.push(...list)
-    for (const key of p.nonAggregateKeys ?? []) if (page[key] !== undefined && page[key] !== null) nonAggregate[key] = page[key]
-    token = page[p.outputToken]
-    // botocore stops a paginator that hands back a token it already gave (a looping service).
-    if (typeof token === 'string') {
-      if (seen.has(token)) break
-      seen.add(token)
+export async function fetchPages(p: PaginatorSpec, input: Record<string, unknown>, call: Call, options: PagingOptions = {}): Promise<PagedResult> {
+  const pages: Record<string, unknown>[] = []
+  const nonAggregate: Record<string, unknown> = {}
+  let { token, skip } = parseStartingToken(options.startingToken)
+  const request = { ...input }
+  if (options.pageSize !== undefined) request[p.limitKey] = options.pageSize
+  let total = 0
+  let previous: unknown
+  for (let first = true; ; first = false) {
+    const page = await call(token === null ? request : { ...request, [p.inputToken]: token })
+    let items = Array.isArray(page[p.resultKey]) ? (page[p.resultKey] as unknown[]) : []
+    let startingCut = 0
+    if (first) {
+      // The starting token's truncate amount drops the items a previous --max-items already printed.
+      if (skip > 0) {
+        items = items.slice(skip)
+        page[p.resultKey] = items
+        startingCut = skip
+      }
+      for (const key of p.nonAggregateKeys ?? []) nonAggregate[key] = page[key] ?? null
     }
-  } while (token !== undefined && token !== null && token !== '')
-  return { [p.resultKey]: items, ...nonAggregate }
+    const over = options.maxItems === undefined ? 0 : total + items.length - options.maxItems
+    if (over > 0) {
+      const keep = items.length - over
+      page[p.resultKey] = items.slice(0, keep)
+      pages.push(page)
+      return { pages, nonAggregate, resumeToken: encodeToken({ [p.inputToken]: token, boto_truncate_amount: keep + startingCut }) }
+    }
+    pages.push(page)
+    total += items.length
+    const next = page[p.outputToken]
+    if (next === undefined || next === null) return { pages, nonAggregate }
+    if (options.maxItems !== undefined && total === options.maxItems) {
+      return { pages, nonAggregate, resumeToken: encodeToken({ [p.inputToken]: next }) }
+    }
+    // botocore refuses a service that hands back the token it was just given.
+    if (previous !== undefined && previous === next) throw new Error(`The same next token was received twice: {'${p.inputToken}': '${String(next)}'}`)
+    previous = next
+    token = next
+  }
+}
+
+/**
+ * build_full_result: the result lists concatenated, then the non-aggregate keys, then the resume token.
+ * A result key no page carried stays absent (so the response prints as nothing).
+ */
+export function mergePages(p: PaginatorSpec, result: PagedResult): Record<string, unknown> {
+  const merged: Record<string, unknown> = {}
+  for (const page of result.pages) {
+    const items = page[p.resultKey]
+    if (!Array.isArray(items)) continue
+    merged[p.resultKey] = [...((merged[p.resultKey] as unknown[] | undefined) ?? []), ...items]
+  }
+  Object.assign(merged, result.nonAggregate)
+  if (result.resumeToken !== undefined) merged[p.outputToken] = result.resumeToken
+  return merged
+}
+
+/** base64(json.dumps(token)) with Python's default separators. */
+function encodeToken(token: Record<string, unknown>): string {
+  const json = `{${Object.entries(token).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v ?? null)}`).join(', ')}}`
+  return Buffer.from(json, 'utf8').toString('base64')
+}
+
+/**
+ * A --starting-token: our own base64 JSON, or — when it does not decode — a raw service token
+ * (also the legacy `token___index` form), as botocore's _parse_starting_token accepts.
+ */
+function parseStartingToken(startingToken: string | undefined): { token: unknown; skip: number } {
+  if (startingToken === undefined) return { token: null, skip: 0 }
+  try {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(startingToken) || startingToken.length % 4 !== 0) throw new Error('not base64')
+    const decoded = JSON.parse(Buffer.from(startingToken, 'base64').toString('utf8')) as unknown
+    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw new Error('not a token')
+    const { boto_truncate_amount: skip, ...rest } = decoded as Record<string, unknown>
+    const token = Object.values(rest)[0] ?? null
+    return { token, skip: typeof skip === 'number' ? skip : 0 }
+  } catch {
+    const parts = startingToken.split('___')
+    if (parts.length === 2 && /^[+-]?\d+$/.test(parts[1])) return { token: parts[0] === 'None' ? null : parts[0], skip: Number(parts[1]) }
+    return { token: startingToken === 'None' ? null : startingToken, skip: 0 }
+  }
 }

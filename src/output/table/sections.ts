@@ -29,10 +29,11 @@ export class Section {
   private numCols: number | null = null
   maxWidths: number[] = []
 
-  addHeader(headers: string[]): void {
-    this.updateMaxWidths(headers)
-    if (this.numCols === null) this.numCols = headers.length
-    this.headers = headers
+  addHeader(headers: unknown[]): void {
+    const formatted = headers.map(pyStr)
+    this.updateMaxWidths(formatted)
+    if (this.numCols === null) this.numCols = formatted.length
+    this.headers = formatted
   }
 
   addRow(row: unknown[]): void {
@@ -162,21 +163,27 @@ function pyGetItem(value: unknown, key: unknown): unknown {
   throw new OutputFormatError(`'${pyTypeName(value)}' object is not subscriptable`)
 }
 
-/** `sorted()` of header keys (strings in practice; mixed types raise like Python). */
-function pySortedKeys(keys: unknown[]): string[] {
-  const nonString = keys.find((k) => typeof k !== 'string')
-  if (nonString !== undefined && keys.some((k) => typeof k === 'string')) {
-    throw new OutputFormatError(
-      `'<' not supported between instances of '${pyTypeName(nonString)}' and 'str'`,
-    )
+/**
+ * `sorted()` of header keys: strings in code-point order. Keys are only non-strings for
+ * absurd `--query` results (items of a list element taken as "keys"); mixing them with
+ * strings raises like Python (the operand order in Python's message depends on set
+ * iteration order, so it is not reproducible anyway).
+ */
+function pySortedKeys(keys: unknown[]): unknown[] {
+  const strings = keys.filter((k): k is string => typeof k === 'string')
+  const others = keys.filter((k) => typeof k !== 'string')
+  if (strings.length > 0 && others.length > 0) {
+    throw new OutputFormatError(`'<' not supported between instances of 'str' and '${pyTypeName(others[0])}'`)
   }
-  if (nonString !== undefined) {
-    // Only reachable with absurd queries (integer "keys" taken from a list element).
-    return keys
-      .map((k) => pyStr(k))
-      .sort((a, b) => Number(a) - Number(b))
-  }
-  return (keys as string[]).slice().sort(comparePyStrings)
+  if (others.length > 0) return others.slice().sort((a, b) => pyNumericValue(a) - pyNumericValue(b))
+  return strings.sort(comparePyStrings)
+}
+
+function pyNumericValue(value: unknown): number {
+  if (typeof value === 'boolean') return value ? 1 : 0
+  const num = pyNumber(value)
+  if (num === null) return NaN
+  return num.kind === 'int' ? Number(num.digits) : num.value
 }
 
 // ---------------------------------------------------------------------------------------
@@ -202,9 +209,9 @@ export class TableBuilder {
   }
 
   /** `_build_table`: returns false (print nothing) for a falsy value. */
-  build(title: string | null, current: unknown, indentLevel = 0): boolean {
+  build(title: unknown, current: unknown, indentLevel = 0): boolean {
     if (!pyTruthy(current)) return false
-    if (title !== null) this.newSection(title, indentLevel)
+    if (title !== null) this.newSection(typeof title === 'string' ? title : pyStr(title), indentLevel)
     if (isPyList(current)) {
       if (isPyDict(current[0])) {
         this.subTableFromList(current, indentLevel, title)
@@ -235,13 +242,13 @@ export class TableBuilder {
 
   // _build_sub_table_from_list: union of scalar keys as header; a new titled section
   // (title + header repeated) per element when elements have nested values.
-  private subTableFromList(current: unknown[], indentLevel: number, title: string | null): void {
+  private subTableFromList(current: unknown[], indentLevel: number, title: unknown): void {
     const { headers, more } = groupScalarKeysFromList(current)
     this.section().addHeader(headers)
     let first = true
     for (const element of current) {
       if (!first && more.length > 0) {
-        this.newSection(title, indentLevel)
+        this.newSection(title === null || typeof title === 'string' ? title : pyStr(title), indentLevel)
         this.section().addHeader(headers)
       }
       first = false
@@ -254,22 +261,28 @@ export class TableBuilder {
 }
 
 // `element.get(header, '')` — element must be a dict.
-function dictGetOrEmpty(element: unknown, key: string): unknown {
+function dictGetOrEmpty(element: unknown, key: unknown): unknown {
   if (!isPyDict(element)) throw new OutputFormatError(`'${pyTypeName(element)}' object has no attribute 'get'`)
+  if (typeof key !== 'string') return ''
   const got = pyDictGet(element, key)
   return got.found ? got.value : ''
 }
 
 // `remaining in element`
-function pyContains(container: unknown, key: string): boolean {
-  if (isPyDict(container)) return pyDictGet(container, key).found
+function pyContains(container: unknown, key: unknown): boolean {
+  if (isPyDict(container)) return typeof key === 'string' && pyDictGet(container, key).found
   if (isPyList(container)) return container.some((el) => el === key)
-  if (typeof container === 'string') return container.includes(key)
+  if (typeof container === 'string') {
+    if (typeof key !== 'string') {
+      throw new OutputFormatError(`'in <string>' requires string as left operand, not ${pyTypeName(key)}`)
+    }
+    return container.includes(key)
+  }
   throw new OutputFormatError(`argument of type '${pyTypeName(container)}' is not iterable`)
 }
 
 // _group_scalar_keys: keys whose value is scalar / not, each sorted.
-function groupScalarKeys(current: unknown): { headers: string[]; more: string[] } {
+function groupScalarKeys(current: unknown): { headers: unknown[]; more: unknown[] } {
   const headers: unknown[] = []
   const more: unknown[] = []
   for (const element of pyIter(current)) {
@@ -279,10 +292,10 @@ function groupScalarKeys(current: unknown): { headers: string[]; more: string[] 
   return { headers: pySortedKeys(headers), more: pySortedKeys(more) }
 }
 
-// _group_scalar_keys_from_list: union over all elements, sorted.
-function groupScalarKeysFromList(listOfDicts: unknown[]): { headers: string[]; more: string[] } {
-  const headers = new Set<string>()
-  const more = new Set<string>()
+// _group_scalar_keys_from_list: union over all elements (a set), sorted.
+function groupScalarKeysFromList(listOfDicts: unknown[]): { headers: unknown[]; more: unknown[] } {
+  const headers = new Set<unknown>()
+  const more = new Set<unknown>()
   for (const item of listOfDicts) {
     const grouped = groupScalarKeys(item)
     grouped.headers.forEach((h) => headers.add(h))
