@@ -15,9 +15,9 @@
 //      with AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_PAGER= TZ=UTC,
 //      stdout a pipe (tables 80 columns wide);
 //   5. writes one fixture per command: test/golden/fixtures/<NN>-<name>.json =
-//      { command, operation, pages: [{ request, response, status, host }], stdout: { json, text, table, yaml },
+//      { command, operation, pages: [{ request, response, status, host }], stdout: { json, text, table, yaml, yaml-stream },
 //        stderr, exitCode, ... }.
-//      Read-only commands are re-run with --output text|table|yaml (state unchanged, so the same responses;
+//      Read-only commands are re-run with --output text|table|yaml|yaml-stream (state unchanged, so the same responses;
 //      the recorder checks that and keeps per-format pages when they differ). Writes are recorded in json only.
 //
 // Fixtures are recorded once and committed: ids, timestamps and operation ids are moto's of that run.
@@ -35,7 +35,7 @@ import { gunzipSync } from 'node:zlib'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const AWS = process.env.AWS_CLI ?? '/usr/bin/aws'
 const HOST = 'sd.test'
-const FORMATS = ['json', 'text', 'table', 'yaml']
+const FORMATS = ['json', 'text', 'table', 'yaml', 'yaml-stream']
 
 const args = process.argv.slice(2)
 const outIdx = args.indexOf('--out')
@@ -271,6 +271,11 @@ function scenario() {
     { name: 'list-instances-web', read: true, argv: () => ['list-instances', '--service-id', c.srvWeb] },
     { name: 'list-instances-web-page-size-1', read: true, argv: () => ['list-instances', '--service-id', c.srvWeb, '--page-size', '1'] },
     { name: 'list-instances-api-page-size-1-query', read: true, argv: () => ['list-instances', '--service-id', c.srvApi, '--page-size', '1', '--query', 'Instances[].Id'] },
+    { name: 'list-instances-web-max-items-2', read: true, argv: () => ['list-instances', '--service-id', c.srvWeb, '--max-items', '2'], then: (out) => (c.tokWeb = JSON.parse(out).NextToken) },
+    { name: 'list-instances-web-starting-token', read: true, argv: () => ['list-instances', '--service-id', c.srvWeb, '--starting-token', c.tokWeb] },
+    { name: 'list-instances-web-max-items-1-page-size-2', read: true, argv: () => ['list-instances', '--service-id', c.srvWeb, '--max-items', '1', '--page-size', '2'] },
+    { name: 'list-instances-web-no-paginate', read: true, argv: () => ['list-instances', '--service-id', c.srvWeb, '--no-paginate'] },
+    { name: 'list-instances-web-max-results-1', read: true, argv: () => ['list-instances', '--service-id', c.srvWeb, '--max-results', '1'] },
     { name: 'list-instances-edge', read: true, argv: () => ['list-instances', '--service-id', c.srvEdge] },
     { name: 'get-instances-health-status-web', read: true, argv: () => ['get-instances-health-status', '--service-id', c.srvWeb] },
     { name: 'discover-instances-api', read: true, argv: () => ['discover-instances', '--namespace-name', 'golden-http', '--service-name', 'api'] },
@@ -406,8 +411,8 @@ async function main() {
         '- `operation`: the API operation;',
         '- `pages`: every HTTP request the AWS CLI made, in order: `request` (the JSON body sent), `response` (the',
         '  raw response body text), `status`, `host` (the Host header: DiscoverInstances goes to `data-sd.test`);',
-        '- `stdout`: the AWS CLI\'s stdout for each `--output` format (read-only commands: json, text, table, yaml;',
-        '  writes: json only, as a re-run would change the state);',
+        '- `stdout`: the AWS CLI\'s stdout for each `--output` format (read-only commands: json, text, table, yaml,',
+        '  yaml-stream; writes: json only, as a re-run would change the state);',
         '- `stderr`, `exitCode`: of the json run (error fixtures: the 2.9.19 stderr wording).',
         '- `pagesByFormat` (only when present): the pages of a format run whose responses differed from the json run.',
         '',

@@ -109,7 +109,8 @@ class PythonJsonParser {
       if (this.doc[this.pos] !== ':') this.fail("Expecting ':' delimiter", this.pos)
       this.pos++
       this.skipWhitespace()
-      out[key] = this.value()
+      // defineProperty, so that a "__proto__" key is data like any other (Python keeps it).
+      Object.defineProperty(out, key, { value: this.value(), enumerable: true, writable: true, configurable: true })
       this.skipWhitespace()
       const c = this.doc[this.pos]
       this.pos++

@@ -28,11 +28,11 @@ function validate(value: unknown, s: Shape, path: string, errors: string[]): voi
     case 'structure': {
       if (!isObject(value)) return typeError(value, path, "<class 'dict'>", errors)
       for (const member of s.required ?? []) {
-        if (!(member in value)) errors.push(`Missing required parameter in ${label(path)}: "${member}"`)
+        if (!Object.hasOwn(value, member)) errors.push(`Missing required parameter in ${label(path)}: "${member}"`)
       }
       const known: string[] = []
       for (const key of Object.keys(value)) {
-        if (key in s.members) known.push(key)
+        if (Object.hasOwn(s.members, key)) known.push(key)
         else errors.push(`Unknown parameter in ${label(path)}: "${key}", must be one of: ${Object.keys(s.members).join(', ')}`)
       }
       for (const key of known) validate(value[key], shape(s.members[key]), `${path}.${key}`, errors)

@@ -12,13 +12,21 @@ function looksLikeOption(token: string): boolean {
   return token.startsWith('-') && token !== '-' && !/^-\d+$|^-\d*\.\d+$/.test(token)
 }
 
+export interface ParseOptions {
+  /**
+   * No option is required (the AWS CLI's OverrideRequiredArgsArgument: --cli-input-json,
+   * --cli-input-yaml or --generate-cli-skeleton given as an exact token; see cli-input.ts).
+   */
+  requiredOptional?: boolean
+}
+
 /**
  * Parse argv as the AWS CLI's argparse parser does (parse_known_args, allow_abbrev):
  * `--opt value` and `--opt=value`; unique prefixes of long options; a repeated option keeps the last
  * value; list arguments take every following token up to the next option; missing required options
  * are reported together in definition order; leftovers become "Unknown options: a, b".
  */
-export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[]): ParsedArgs {
+export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[], options: ParseOptions = {}): ParsedArgs {
   const parsed: ParsedArgs = new Map()
   const leftovers: string[] = []
   const byName = new Map(specs.map((s) => [s.name, s]))
@@ -85,7 +93,7 @@ export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[
     }
   }
 
-  const missing = specs.filter((s) => s.required && !parsed.has(s.name)).map((s) => `--${s.name}`)
+  const missing = options.requiredOptional ? [] : specs.filter((s) => s.required && !parsed.has(s.name)).map((s) => `--${s.name}`)
   if (missing.length > 0) throw usageError(`the following arguments are required: ${missing.join(', ')}`)
   if (leftovers.length > 0) throw new CloudmapError('unknown-option', `Unknown options: ${leftovers.join(', ')}`)
   return parsed

@@ -49,13 +49,16 @@ export async function executeOperation(spec: OperationSpec, params: Record<strin
 /** TextFormatter on a paginated response: page by page, page 1 with the non-aggregate keys. */
 async function textPages(p: PaginatorSpec, result: PagedResult, pages: Record<string, unknown>[], options: ExecuteOptions, format: FormatOptions): Promise<string> {
   let out = ''
-  for (const [i, page] of pages.entries()) {
-    const current: Record<string, unknown> = i === 0 ? { ...result.nonAggregate } : {}
-    current[p.resultKey] = page[p.resultKey] ?? null
-    out += await formatValue(await query(options.query, current), format)
-  }
-  if (result.resumeToken !== undefined) {
-    out += await formatValue(await query(options.query, { [p.outputToken]: { [p.outputToken]: result.resumeToken } }), format)
+  const documents = pages.map((page, i) => ({ ...(i === 0 ? result.nonAggregate : {}), [p.resultKey]: page[p.resultKey] ?? null }))
+  if (result.resumeToken !== undefined) documents.push({ [p.outputToken]: { [p.outputToken]: result.resumeToken } })
+  for (const document of documents) {
+    try {
+      out += await formatValue(await query(options.query, document), format)
+    } catch (error) {
+      // Earlier pages were already printed when the AWS CLI's formatter fails on a later one.
+      if (error instanceof Error && 'partialOutput' in error) error.partialOutput = out + String(error.partialOutput)
+      throw error
+    }
   }
   return out
 }

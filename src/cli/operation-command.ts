@@ -48,16 +48,31 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
       // Arguments are parsed by parseArgv, with the AWS CLI's rules and messages, not by this.parse().
       this.parsed = true
       try {
-        const parsed = parseArgv(this.argv, args)
+        const { requiredArgsOverridden, applyCliInput } = await import('./cli-input.js')
+        const parsed = parseArgv(this.argv, args, { requiredOptional: requiredArgsOverridden(this.argv) })
         const settings = resolveSettings(parsed)
         if (settings.query !== undefined) (await import('../output/query.js')).checkQuery(settings.query)
         const { buildParameters } = await import('./parameters.js')
         const params = buildParameters(parsed, args)
+        // --cli-input-* fills what the command line left unset, before anything looks at the parameters.
+        await applyCliInput(params, parsed)
+        if (parsed.has('generate-cli-skeleton')) {
+          const { generateSkeleton, skeletonKind } = await import('./skeleton.js')
+          const kind = skeletonKind(parsed.get('generate-cli-skeleton'))
+          if (kind !== undefined) {
+            const tty = process.stdout.isTTY === true
+            const color = settings.color === 'on' || (settings.color === 'auto' && tty)
+            process.stdout.write(await generateSkeleton(op, kind, params, settings, { width: tty ? process.stdout.columns : 80, color, tty }))
+            return
+          }
+        }
         const { validateParameters } = await import('../args/validate.js')
         validateParameters(params, op.input)
         fillIdempotencyTokens(op, params)
         process.stdout.write(await this.call(op, params, settings, parsed))
       } catch (error) {
+        // A formatter that fails half way has already printed part of the output (awscli writes as it goes).
+        if (error instanceof Error && error.name === 'OutputFormatError') process.stdout.write((error as Error & { partialOutput: string }).partialOutput)
         const { stderr, exitCode } = describeError(error, op.name)
         process.stderr.write(stderr)
         process.exitCode = exitCode

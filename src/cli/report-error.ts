@@ -23,9 +23,12 @@ export function describeError(error: unknown, operationName: string): { stderr: 
   }
   const exitCode = EXIT_CODES[error.kind]
   switch (error.kind) {
-    case 'service':
-      // An empty message leaves no trailing space: the whole line is stripped.
-      return { stderr: `\n${PREFIX}${`An error occurred (${error.code}) when calling the ${operationName} operation: ${error.message}`.trim()}\n`, exitCode }
+    // An empty message leaves no trailing space: the whole line is stripped.
+    case 'service': {
+      // botocore names exhausted retries in the sentence: "operation (reached max retries: 2): ...".
+      const retries = error.retriesExhausted === undefined ? '' : ` (reached max retries: ${error.retriesExhausted})`
+      return { stderr: `\n${PREFIX}${`An error occurred (${error.code}) when calling the ${operationName} operation${retries}: ${error.message}`.trim()}\n`, exitCode }
+    }
     case 'param':
       return { stderr: `\n${PREFIX}An error occurred (ParamValidation): ${error.message.trim()}\n`, exitCode }
     case 'usage':

@@ -2,8 +2,10 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { CloudmapError, usageError } from '../registry/errors.js'
 import type { OutputFormat } from '../output/render.js'
+import { pythonInt } from '../args/unpack.js'
 import { OUTPUT_FORMATS } from './arguments.js'
 import type { ParsedArgs } from './argv.js'
+import { resolveConfigured } from '../config/resolve.js'
 
 /** Everything a command needs to know besides its parameters, resolved once from flags and environment. */
 export interface Settings {
@@ -20,6 +22,9 @@ export interface Settings {
   debug: boolean
   color: 'on' | 'off' | 'auto'
   noSignRequest: boolean
+  /** --cli-connect-timeout / --cli-read-timeout, seconds (0: no timeout). */
+  connectTimeout?: number
+  readTimeout?: number
   /** CLOUDMAP_SEED: reproducible ids and discover-instances order (tests). */
   seed?: string
   /** CLOUDMAP_NOW: a fixed clock, epoch milliseconds or ISO-8601 (tests). */
@@ -45,17 +50,22 @@ export function defaultRegistryPath(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 /**
- * Precedence as the AWS CLI's (flag, then environment, then default):
- * output: --output > AWS_DEFAULT_OUTPUT > json; region: --region > AWS_REGION > AWS_DEFAULT_REGION;
- * endpoint: --endpoint-url > AWS_ENDPOINT_URL_SERVICEDISCOVERY > AWS_ENDPOINT_URL (current AWS CLI v2);
- * registry: --registry > CLOUDMAP_REGISTRY > the user data directory.
+ * Precedence as the AWS CLI's (flag, then environment, then the configured profile, then default):
+ * output: --output > AWS_DEFAULT_OUTPUT > profile > json; region: --region > AWS_REGION > AWS_DEFAULT_REGION > profile;
+ * endpoint: --endpoint-url > AWS_ENDPOINT_URL_SERVICEDISCOVERY > AWS_ENDPOINT_URL > profile (current AWS CLI v2);
+ * registry: --registry > CLOUDMAP_REGISTRY > profile > the user data directory. The layers, the
+ * profile's choice of backend and the config file live in src/config/resolve.ts (`cloudmap configure`).
  */
 export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): Settings {
-  const output = str(args, 'output') ?? nonEmpty(env.AWS_DEFAULT_OUTPUT) ?? 'json'
+  const configured = resolveConfigured(args, env, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT_ID, registryPath: defaultRegistryPath(env) }).values
+  const output = configured.output.value ?? 'json'
   if (!(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new CloudmapError('other', `Unknown output type: ${output}`)
-  const endpointUrl = str(args, 'endpoint-url') ?? nonEmpty(env.AWS_ENDPOINT_URL_SERVICEDISCOVERY) ?? nonEmpty(env.AWS_ENDPOINT_URL)
+  const endpointUrl = configured.backend.value === 'remote' ? configured.endpoint_url.value : undefined
+  if (configured.backend.value === 'remote' && endpointUrl === undefined) {
+    throw new CloudmapError('config', `The configured backend is remote but no endpoint_url is set (${configured.backend.location}). Run \`cloudmap configure set endpoint_url URL\`.`)
+  }
   if (endpointUrl !== undefined) checkEndpoint(endpointUrl)
-  const regionGiven = str(args, 'region') ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION)
+  const regionGiven = configured.region.type === 'default' ? undefined : configured.region.value
   const region = regionGiven ?? DEFAULT_REGION
   if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(region)) {
     throw new CloudmapError('other', `Provided region_name '${region}' doesn't match a supported format.`)
@@ -66,13 +76,17 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
     region,
     regionGiven: regionGiven !== undefined,
     profile: str(args, 'profile') ?? nonEmpty(env.AWS_PROFILE),
-    accountId: nonEmpty(env.CLOUDMAP_ACCOUNT_ID) ?? DEFAULT_ACCOUNT_ID,
-    registryPath: str(args, 'registry') ?? nonEmpty(env.CLOUDMAP_REGISTRY) ?? defaultRegistryPath(env),
+    accountId: configured.account_id.value ?? DEFAULT_ACCOUNT_ID,
+    registryPath: configured.registry.value ?? defaultRegistryPath(env),
     paginate: !args.has('no-paginate'),
     debug: args.has('debug'),
     color: (str(args, 'color') as Settings['color'] | undefined) ?? 'auto',
     noSignRequest: args.has('no-sign-request'),
     seed: nonEmpty(env.CLOUDMAP_SEED),
+  }
+  for (const [flag, key] of [['cli-connect-timeout', 'connectTimeout'], ['cli-read-timeout', 'readTimeout']] as const) {
+    const value = str(args, flag)
+    if (value !== undefined) settings[key] = pythonInt(value)
   }
   const query = str(args, 'query')
   if (query !== undefined) settings.query = query

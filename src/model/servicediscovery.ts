@@ -1767,3 +1767,243 @@ export const OPERATIONS = [
 ] as const satisfies readonly OperationSpec[]
 
 export type OperationName = (typeof OPERATIONS)[number]['name']
+
+/**
+ * First sentence of the model's documentation of each input member, by structure and member (see the
+ * generator): the comments of `--generate-cli-skeleton yaml-input`, nothing else.
+ */
+export const MEMBER_DOCS: Record<string, Record<string, string>> = {
+  "CreateHttpNamespaceRequest": {
+    "Name": "The name that you want to assign to this namespace.",
+    "CreatorRequestId": "A unique string that identifies the request and that allows failed CreateHttpNamespace requests to be retried without the risk of running the operation twice.",
+    "Description": "A description for the namespace.",
+    "Tags": "The tags to add to the namespace."
+  },
+  "CreatePrivateDnsNamespaceRequest": {
+    "Name": "The name that you want to assign to this namespace.",
+    "CreatorRequestId": "A unique string that identifies the request and that allows failed CreatePrivateDnsNamespace requests to be retried without the risk of running the operation twice.",
+    "Description": "A description for the namespace.",
+    "Vpc": "The ID of the Amazon VPC that you want to associate the namespace with.",
+    "Tags": "The tags to add to the namespace.",
+    "Properties": "Properties for the private DNS namespace."
+  },
+  "CreatePublicDnsNamespaceRequest": {
+    "Name": "The name that you want to assign to this namespace.",
+    "CreatorRequestId": "A unique string that identifies the request and that allows failed CreatePublicDnsNamespace requests to be retried without the risk of running the operation twice.",
+    "Description": "A description for the namespace.",
+    "Tags": "The tags to add to the namespace.",
+    "Properties": "Properties for the public DNS namespace."
+  },
+  "CreateServiceRequest": {
+    "Name": "The name that you want to assign to the service.",
+    "NamespaceId": "The ID or Amazon Resource Name (ARN) of the namespace that you want to use to create the service.",
+    "CreatorRequestId": "A unique string that identifies the request and that allows failed CreateService requests to be retried without the risk of running the operation twice.",
+    "Description": "A description for the service.",
+    "DnsConfig": "A complex type that contains information about the Amazon Route 53 records that you want Cloud Map to create when you register an instance.",
+    "HealthCheckConfig": " Public DNS and HTTP namespaces only.",
+    "HealthCheckCustomConfig": "A complex type that contains information about an optional custom health check.",
+    "Tags": "The tags to add to the service.",
+    "Type": "If present, specifies that the service instances are only discoverable using the DiscoverInstances API operation."
+  },
+  "DeleteNamespaceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the namespace that you want to delete."
+  },
+  "DeleteServiceAttributesRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service from which the attributes will be deleted.",
+    "Attributes": "A list of keys corresponding to each attribute that you want to delete."
+  },
+  "DeleteServiceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the service that you want to delete."
+  },
+  "DeregisterInstanceRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that the instance is associated with.",
+    "InstanceId": "The value that you specified for Id in the RegisterInstance request."
+  },
+  "DiscoverInstancesRequest": {
+    "NamespaceName": "The HttpName name of the namespace.",
+    "ServiceName": "The name of the service that you specified when you registered the instance.",
+    "MaxResults": "The maximum number of instances that you want Cloud Map to return in the response to a DiscoverInstances request.",
+    "QueryParameters": "Filters to scope the results based on custom attributes for the instance (for example, {version=v1, az=1a}).",
+    "OptionalParameters": "Opportunistic filters to scope the results based on custom attributes.",
+    "HealthStatus": "The health status of the instances that you want to discover.",
+    "OwnerAccount": "The ID of the Amazon Web Services account that owns the namespace associated with the instance, as specified in the namespace ResourceOwner field."
+  },
+  "DiscoverInstancesRevisionRequest": {
+    "NamespaceName": "The HttpName name of the namespace.",
+    "ServiceName": "The name of the service that you specified when you registered the instance.",
+    "OwnerAccount": "The ID of the Amazon Web Services account that owns the namespace associated with the instance, as specified in the namespace ResourceOwner field."
+  },
+  "DnsConfig": {
+    "NamespaceId": " Use NamespaceId in Service instead.",
+    "RoutingPolicy": "The routing policy that you want to apply to all Route 53 DNS records that Cloud Map creates when you register an instance and specify this service.",
+    "DnsRecords": "An array that contains one DnsRecord object for each Route 53 DNS record that you want Cloud Map to create when you register an instance."
+  },
+  "DnsConfigChange": {
+    "DnsRecords": "An array that contains one DnsRecord object for each Route 53 record that you want Cloud Map to create when you register an instance."
+  },
+  "DnsRecord": {
+    "Type": "The type of the resource, which indicates the type of value that Route 53 returns in response to DNS queries.",
+    "TTL": "The amount of time, in seconds, that you want DNS resolvers to cache the settings for this record."
+  },
+  "GetInstanceRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that the instance is associated with.",
+    "InstanceId": "The ID of the instance that you want to get information about."
+  },
+  "GetInstancesHealthStatusRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that the instance is associated with.",
+    "Instances": "An array that contains the IDs of all the instances that you want to get the health status for.",
+    "MaxResults": "The maximum number of instances that you want Cloud Map to return in the response to a GetInstancesHealthStatus request.",
+    "NextToken": "For the first GetInstancesHealthStatus request, omit this value."
+  },
+  "GetNamespaceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the namespace that you want to get information about."
+  },
+  "GetOperationRequest": {
+    "OperationId": "The ID of the operation that you want to get more information about.",
+    "OwnerAccount": "The ID of the Amazon Web Services account that owns the namespace associated with the operation, as specified in the namespace ResourceOwner field."
+  },
+  "GetServiceAttributesRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that you want to get attributes for."
+  },
+  "GetServiceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the service that you want to get settings for."
+  },
+  "HealthCheckConfig": {
+    "Type": "The type of health check that you want to create, which indicates how Route 53 determines whether an endpoint is healthy.",
+    "ResourcePath": "The path that you want Route 53 to request when performing health checks.",
+    "FailureThreshold": "The number of consecutive health checks that an endpoint must pass or fail for Route 53 to change the current status of the endpoint from unhealthy to healthy or the other way around."
+  },
+  "HealthCheckCustomConfig": {
+    "FailureThreshold": " This parameter is no longer supported and is always set to 1."
+  },
+  "HttpNamespaceChange": {
+    "Description": "An updated description for the HTTP namespace."
+  },
+  "ListInstancesRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that you want to list instances for.",
+    "NextToken": "For the first ListInstances request, omit this value.",
+    "MaxResults": "The maximum number of instances that you want Cloud Map to return in the response to a ListInstances request."
+  },
+  "ListNamespacesRequest": {
+    "NextToken": "For the first ListNamespaces request, omit this value.",
+    "MaxResults": "The maximum number of namespaces that you want Cloud Map to return in the response to a ListNamespaces request.",
+    "Filters": "A complex type that contains specifications for the namespaces that you want to list."
+  },
+  "ListOperationsRequest": {
+    "NextToken": "For the first ListOperations request, omit this value.",
+    "MaxResults": "The maximum number of items that you want Cloud Map to return in the response to a ListOperations request.",
+    "Filters": "A complex type that contains specifications for the operations that you want to list, for example, operations that you started between a specified start date and end date."
+  },
+  "ListServicesRequest": {
+    "NextToken": "For the first ListServices request, omit this value.",
+    "MaxResults": "The maximum number of services that you want Cloud Map to return in the response to a ListServices request.",
+    "Filters": "A complex type that contains specifications for the namespaces that you want to list services for."
+  },
+  "ListTagsForResourceRequest": {
+    "ResourceARN": "The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for."
+  },
+  "NamespaceFilter": {
+    "Name": "Specify the namespaces that you want to get using one of the following.",
+    "Values": "Specify the values that are applicable to the value that you specify for Name.",
+    "Condition": "Specify the operator that you want to use to determine whether a namespace matches the specified value."
+  },
+  "OperationFilter": {
+    "Name": "Specify the operations that you want to get.",
+    "Values": "Specify values that are applicable to the value that you specify for Name.",
+    "Condition": "The operator that you want to use to determine whether an operation matches the specified value."
+  },
+  "PrivateDnsNamespaceChange": {
+    "Description": "An updated description for the private DNS namespace.",
+    "Properties": "Properties to be updated in the private DNS namespace."
+  },
+  "PrivateDnsNamespaceProperties": {
+    "DnsProperties": "DNS properties for the private DNS namespace."
+  },
+  "PrivateDnsNamespacePropertiesChange": {
+    "DnsProperties": "Updated DNS properties for the private DNS namespace."
+  },
+  "PrivateDnsPropertiesMutable": {
+    "SOA": "Fields for the Start of Authority (SOA) record for the hosted zone for the private DNS namespace."
+  },
+  "PrivateDnsPropertiesMutableChange": {
+    "SOA": "Updated fields for the Start of Authority (SOA) record for the hosted zone for the private DNS namespace."
+  },
+  "PublicDnsNamespaceChange": {
+    "Description": "An updated description for the public DNS namespace.",
+    "Properties": "Properties to be updated in the public DNS namespace."
+  },
+  "PublicDnsNamespaceProperties": {
+    "DnsProperties": "DNS properties for the public DNS namespace."
+  },
+  "PublicDnsNamespacePropertiesChange": {
+    "DnsProperties": "Updated DNS properties for the hosted zone for the public DNS namespace."
+  },
+  "PublicDnsPropertiesMutable": {
+    "SOA": "Start of Authority (SOA) record for the hosted zone for the public DNS namespace."
+  },
+  "PublicDnsPropertiesMutableChange": {
+    "SOA": "Updated fields for the Start of Authority (SOA) record for the hosted zone for the public DNS namespace."
+  },
+  "RegisterInstanceRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that you want to use for settings for the instance.",
+    "InstanceId": "An identifier that you want to associate with the instance.",
+    "CreatorRequestId": "A unique string that identifies the request and that allows failed RegisterInstance requests to be retried without the risk of executing the operation twice.",
+    "Attributes": "A string map that contains the following information for the service that you specify in ServiceId."
+  },
+  "SOA": {
+    "TTL": "The time to live (TTL) for purposes of negative caching."
+  },
+  "SOAChange": {
+    "TTL": "The updated time to live (TTL) for purposes of negative caching."
+  },
+  "ServiceChange": {
+    "Description": "A description for the service.",
+    "DnsConfig": "Information about the Route 53 DNS records that you want Cloud Map to create when you register an instance.",
+    "HealthCheckConfig": " Public DNS and HTTP namespaces only."
+  },
+  "ServiceFilter": {
+    "Name": "Specify the services that you want to get using one of the following.",
+    "Values": "The values that are applicable to the value that you specify for Condition to filter the list of services.",
+    "Condition": "The operator that you want to use to determine whether a service is returned by ListServices."
+  },
+  "Tag": {
+    "Key": "The key identifier, or name, of the tag.",
+    "Value": "The string value that's associated with the key of the tag."
+  },
+  "TagResourceRequest": {
+    "ResourceARN": "The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.",
+    "Tags": "The tags to add to the specified resource."
+  },
+  "UntagResourceRequest": {
+    "ResourceARN": "The Amazon Resource Name (ARN) of the resource that you want to retrieve tags for.",
+    "TagKeys": "The tag keys to remove from the specified resource."
+  },
+  "UpdateHttpNamespaceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the namespace that you want to update.",
+    "UpdaterRequestId": "A unique string that identifies the request and that allows failed UpdateHttpNamespace requests to be retried without the risk of running the operation twice.",
+    "Namespace": "Updated properties for the the HTTP namespace."
+  },
+  "UpdateInstanceCustomHealthStatusRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that includes the configuration for the custom health check that you want to change the status for.",
+    "InstanceId": "The ID of the instance that you want to change the health status for.",
+    "Status": "The new status of the instance, HEALTHY or UNHEALTHY."
+  },
+  "UpdatePrivateDnsNamespaceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the namespace that you want to update.",
+    "UpdaterRequestId": "A unique string that identifies the request and that allows failed UpdatePrivateDnsNamespace requests to be retried without the risk of running the operation twice.",
+    "Namespace": "Updated properties for the private DNS namespace."
+  },
+  "UpdatePublicDnsNamespaceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the namespace being updated.",
+    "UpdaterRequestId": "A unique string that identifies the request and that allows failed UpdatePublicDnsNamespace requests to be retried without the risk of running the operation twice.",
+    "Namespace": "Updated properties for the public DNS namespace."
+  },
+  "UpdateServiceAttributesRequest": {
+    "ServiceId": "The ID or Amazon Resource Name (ARN) of the service that you want to update.",
+    "Attributes": "A string map that contains attribute key-value pairs."
+  },
+  "UpdateServiceRequest": {
+    "Id": "The ID or Amazon Resource Name (ARN) of the service that you want to update.",
+    "Service": "A complex type that contains the new settings for the service."
+  }
+}

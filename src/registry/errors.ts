@@ -23,6 +23,8 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
 
 export class CloudmapError extends Error {
   override readonly name = 'CloudmapError'
+  /** For a service error after the client's retries ran out: how many retries were made. */
+  retriesExhausted?: number
   constructor(
     readonly kind: ErrorKind,
     message: string,

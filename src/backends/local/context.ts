@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+import { CloudmapError } from '../../registry/errors.js'
 
 /** What handlers need from outside: where they are, what time it is, and randomness (all injectable). */
 export interface HandlerContext {
@@ -7,6 +8,12 @@ export interface HandlerContext {
   now(): Date
   /** A uniformly random integer in [0, max). */
   random(max: number): number
+  /**
+   * Simulated latency of asynchronous operations, in milliseconds. 0 (the default): an operation is
+   * SUCCESS at once and its effect visible immediately. Otherwise it is SUBMITTED, then PENDING from half
+   * the delay, and its effect shows (status SUCCESS or FAIL) only once now() reaches CreateDate + delay.
+   */
+  operationDelayMs: number
 }
 
 export interface ContextOptions {
@@ -16,11 +23,15 @@ export interface ContextOptions {
   now?: () => Date
   /** Seed for reproducible ids and shuffles; combined with the registry's write sequence. */
   seed?: string
+  /** Simulated latency of asynchronous operations in milliseconds (CLOUDMAP_OPERATION_DELAY_MS); default 0. */
+  operationDelayMs?: number
 }
 
 export function createContext(options: ContextOptions, sequence: number): HandlerContext {
   const random = options.seed === undefined ? (max: number) => randomInt(max) : seededRandom(`${options.seed}:${sequence}`)
-  return { region: options.region, accountId: options.accountId, now: options.now ?? (() => new Date()), random }
+  const delay = options.operationDelayMs ?? 0
+  if (!Number.isFinite(delay) || delay < 0) throw new CloudmapError('config', `The operation delay must be a non-negative number of milliseconds, not ${delay}.`)
+  return { region: options.region, accountId: options.accountId, now: options.now ?? (() => new Date()), random, operationDelayMs: Math.floor(delay) }
 }
 
 /** sfc32 seeded from a string hash: small, fast and good enough for ids and shuffles in tests. */

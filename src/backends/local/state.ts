@@ -10,7 +10,10 @@ export interface NamespaceRecord {
   Name: string
   Type: NamespaceType
   Description?: string
-  /** The name DiscoverInstances takes; kept apart from Name as AWS does. */
+  /**
+   * The name DiscoverInstances takes; kept apart from Name as AWS does: equal to Name unless another
+   * namespace already uses that HttpName, in which case AWS adds a generated suffix.
+   */
   HttpName: string
   HostedZoneId?: string
   SoaTtl?: number
@@ -31,8 +34,12 @@ export interface ServiceRecord {
   HealthCheckCustomConfig?: HealthCheckCustomConfig
   CreateDate: string
   CreatorRequestId?: string
+  /** Hash of the CreateService request, so a retry with the same CreatorRequestId is recognised. */
+  RequestHash?: string
   /** Decimal digits of a 64-bit counter, strictly increasing on every register and deregister. */
   InstancesRevision: string
+  /** Service-level attributes (UpdateServiceAttributes), at most 30 keys. */
+  Attributes?: Record<string, string>
 }
 
 export interface InstanceRecord {
@@ -43,6 +50,26 @@ export interface InstanceRecord {
   CustomHealthStatus?: 'HEALTHY' | 'UNHEALTHY'
 }
 
+/**
+ * What an asynchronous operation does when it completes. With no simulated delay it is applied at once;
+ * with one, it waits in the operation record until the clock passes CompleteAt.
+ */
+export type OperationEffect =
+  | { Kind: 'CreateNamespace'; Namespace: NamespaceRecord; Tags: Tag[] }
+  | { Kind: 'DeleteNamespace'; NamespaceId: string }
+  | { Kind: 'UpdateNamespace'; NamespaceId: string; Description?: string; SoaTtl?: number }
+  | {
+      Kind: 'UpdateService'
+      ServiceId: string
+      /** The service's settings after the update (absent members are removed). */
+      Description?: string
+      DnsConfig?: DnsConfig
+      HealthCheckConfig?: HealthCheckConfig
+      Type: ServiceRecord['Type']
+    }
+  | { Kind: 'RegisterInstance'; ServiceId: string; Instance: InstanceRecord; InitialHealth?: 'HEALTHY' | 'UNHEALTHY' }
+  | { Kind: 'DeregisterInstance'; ServiceId: string; InstanceId: string }
+
 export interface OperationRecord {
   Id: string
   Type: OperationType
@@ -52,6 +79,17 @@ export interface OperationRecord {
   CreateDate: string
   UpdateDate: string
   Targets: Record<string, string>
+  /** Namespace and service the operation concerns (ListOperations NAMESPACE_ID / SERVICE_ID filters). */
+  NamespaceId?: string
+  ServiceId?: string
+  /** Idempotency: the scoped request token (CreatorRequestId / UpdaterRequestId) and a hash of the request. */
+  RequestToken?: string
+  RequestHash?: string
+  /** Simulated latency: when the status turns PENDING and when the operation completes. */
+  PendingAt?: string
+  CompleteAt?: string
+  /** The effect still to apply, while the operation is SUBMITTED or PENDING. */
+  Effect?: OperationEffect
 }
 
 export interface RegistryState {

@@ -28,7 +28,7 @@ export class RemoteRegistry implements Registry {
       // the SDK's output, which rounds timestamps to milliseconds and 64-bit revisions to doubles.
       return parseResponseBody(capturedBodies.get(request)) as Output<K>
     } catch (error) {
-      throw this.translate(error)
+      throw this.translate(error, capturedBodies.get(request))
     }
   }
 
@@ -49,6 +49,10 @@ export class RemoteRegistry implements Registry {
       disableHostPrefix: endpoint !== undefined,
     }
     if (endpoint !== undefined) config.endpoint = endpoint
+    config.maxAttempts = MAX_ATTEMPTS
+    // --cli-connect-timeout / --cli-read-timeout in seconds; 0 means wait forever (AWS CLI).
+    const seconds = (value: number | undefined) => (value === undefined || value === 0 ? undefined : value * 1000)
+    config.requestHandler = { connectionTimeout: seconds(this.settings.connectTimeout) ?? 60_000, requestTimeout: seconds(this.settings.readTimeout) ?? 60_000 }
     if (this.settings.noSignRequest) {
       config.signer = { sign: async (request) => request }
     } else if (this.settings.profile !== undefined) {
@@ -60,15 +64,39 @@ export class RemoteRegistry implements Registry {
     return { client: this.client, sdk }
   }
 
-  /** SDK failures in the AWS CLI's words: service errors keep their code; transport errors say where. */
-  private translate(error: unknown): Error {
-    const e = error as { name?: string; message?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number } }
-    if (e.$metadata?.httpStatusCode !== undefined && e.name) {
-      return serviceError(e.name, e.message ?? '', e.$metadata.httpStatusCode)
+  /**
+   * SDK failures in the AWS CLI's words. A service error's code and message come from the raw body as
+   * botocore reads them (`__type` after its last '#', `message` or `Message`); a body that is not a JSON
+   * error (an HTML 500 page) gives the HTTP status as the code and the body as the message.
+   */
+  private translate(error: unknown, body: Uint8Array | undefined): Error {
+    const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number; attempts?: number } }
+    const status = e.$metadata?.httpStatusCode
+    if (status !== undefined && status >= 300) {
+      const text = body === undefined ? '' : Buffer.from(body).toString('utf8')
+      let code = String(status)
+      let message = text
+      try {
+        const parsed = JSON.parse(text) as Record<string, unknown>
+        if (typeof parsed.__type === 'string') {
+          code = parsed.__type.slice(parsed.__type.lastIndexOf('#') + 1)
+          message = String(parsed.message ?? parsed.Message ?? '')
+        }
+      } catch {
+        // not JSON: keep the status and the raw body, as the AWS CLI does
+      }
+      const failure = serviceError(code, message, status)
+      // The SDK's standard retry mode makes 3 attempts, like the AWS CLI v2's.
+      if ((e.$metadata?.attempts ?? 1) >= MAX_ATTEMPTS) failure.retriesExhausted = (e.$metadata?.attempts ?? 1) - 1
+      return failure
     }
-    if (e.code === 'ECONNREFUSED' || e.name === 'ECONNREFUSED' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(String(e.message))) {
-      const url = new URL(this.settings.endpointUrl ?? `https://servicediscovery.${this.settings.region}.amazonaws.com`)
-      return new CloudmapError('other', `Could not connect to the endpoint URL: "${url.origin}/"`)
+    const endpoint = `${new URL(this.settings.endpointUrl ?? `https://servicediscovery.${this.settings.region}.amazonaws.com`).origin}/`
+    const text = `${e.code ?? ''} ${e.name ?? ''} ${e.message ?? ''}`
+    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EAI_AGAIN/.test(text)) {
+      return new CloudmapError('other', `Could not connect to the endpoint URL: "${endpoint}"`)
+    }
+    if (/TimeoutError|ETIMEDOUT|timed? ?out/i.test(text)) {
+      return new CloudmapError('other', `${/connect/i.test(text) ? 'Connect' : 'Read'} timeout on endpoint URL: "${endpoint}"`)
     }
     if (e.name === 'CredentialsProviderError') {
       return new CloudmapError('config', 'Unable to locate credentials. You can configure credentials by running "aws configure".')
@@ -76,6 +104,8 @@ export class RemoteRegistry implements Registry {
     return error instanceof Error ? error : new Error(String(error))
   }
 }
+
+const MAX_ATTEMPTS = 3
 
 /**
  * Runs inside the SDK's deserializer, once per attempt: reads the raw response body, keeps a copy for

@@ -56,8 +56,9 @@ export function renderSections(sections: Section[], options: RenderOptions): str
   return options.color ? writes.map((w) => w + RESET).join('') : writes.join('')
 }
 
+/** `_calculate_max_width`: the widest section (there is always the top-level one). */
 function calculateMaxWidth(sections: Section[]): number {
-  return Math.max(...sections.map((s) => s.totalWidth()))
+  return sections.reduce((max, s) => Math.max(max, s.totalWidth()), -Infinity)
 }
 
 function renderSection(section: Section, maxWidth: number, color: boolean): Line[] {

@@ -2,7 +2,6 @@ import type { HealthStatusFilter, HttpInstanceSummary } from '../../../model/api
 import { serviceError } from '../../../registry/errors.js'
 import type { HandlerContext } from '../context.js'
 import type { InstanceRecord, NamespaceRecord, RegistryState, ServiceRecord } from '../state.js'
-import { invalidInput } from './common.js'
 import { healthOf } from './instances.js'
 import type { HandlerTable } from './types.js'
 
@@ -10,9 +9,10 @@ import type { HandlerTable } from './types.js'
  * DiscoverInstances finds the namespace by its HttpName and the service by name within it
  * (case-insensitively in DNS namespaces, where names are DNS labels).
  */
-function locate(state: RegistryState, namespaceName: string, serviceName: string): { ns: NamespaceRecord; srv: ServiceRecord } {
-  const ns = Object.values(state.namespaces).find((n) => n.HttpName === namespaceName)
-  if (!ns) throw serviceError('NamespaceNotFound', `No namespace has the HTTP name ${namespaceName}.`)
+function locate(state: RegistryState, namespaceName: string, serviceName: string, ownerAccount: string | undefined, ctx: HandlerContext): { ns: NamespaceRecord; srv: ServiceRecord } {
+  // Namespaces shared by another account (OwnerAccount) are not in this registry.
+  const ns = ownerAccount === undefined || ownerAccount === ctx.accountId ? Object.values(state.namespaces).find((n) => n.HttpName === namespaceName) : undefined
+  if (!ns) throw serviceError('NamespaceNotFound', `No namespace has the HTTP name ${namespaceName}${ownerAccount === undefined ? '' : ` in account ${ownerAccount}`}. The HTTP name is in Properties.HttpProperties.HttpName of get-namespace.`)
   const same = (a: string, b: string) => (ns.Type === 'HTTP' ? a === b : a.toLowerCase() === b.toLowerCase())
   const srv = Object.values(state.services).find((s) => s.NamespaceId === ns.Id && same(s.Name, serviceName))
   if (!srv) throw serviceError('ServiceNotFound', `No service named ${serviceName} in namespace ${namespaceName}.`)
@@ -34,9 +34,9 @@ function shuffle<T>(items: T[], ctx: HandlerContext): T[] {
 
 export const discoveryHandlers: HandlerTable<'DiscoverInstances' | 'DiscoverInstancesRevision'> = {
   DiscoverInstances: (state, input, ctx) => {
-    const { ns, srv } = locate(state, input.NamespaceName, input.ServiceName)
+    const { ns, srv } = locate(state, input.NamespaceName, input.ServiceName, input.OwnerAccount, ctx)
+    // MaxResults 1-1000 was checked against the model; there is no pagination.
     const max = input.MaxResults ?? 100
-    if (!Number.isInteger(max) || max < 1 || max > 1000) throw invalidInput('MaxResults must be between 1 and 1000.')
     let candidates = Object.values(state.instances[srv.Id] ?? {}).filter((i) => matches(i, input.QueryParameters ?? {}))
     // Optional parameters narrow the result only when at least one instance matches them.
     const optional = input.OptionalParameters ?? {}
@@ -59,8 +59,8 @@ export const discoveryHandlers: HandlerTable<'DiscoverInstances' | 'DiscoverInst
     return { Instances: instances, InstancesRevision: BigInt(srv.InstancesRevision) }
   },
 
-  DiscoverInstancesRevision: (state, input) => {
-    const { srv } = locate(state, input.NamespaceName, input.ServiceName)
+  DiscoverInstancesRevision: (state, input, ctx) => {
+    const { srv } = locate(state, input.NamespaceName, input.ServiceName, input.OwnerAccount, ctx)
     return { InstancesRevision: BigInt(srv.InstancesRevision) }
   },
 }

@@ -1,0 +1,97 @@
+import { loadParamfile } from '../args/paramfile.js'
+import { parsePythonJson } from '../args/python-json.js'
+import { pyTypeName } from '../args/python-repr.js'
+import { CloudmapError, paramError } from '../registry/errors.js'
+import type { ParsedArgs } from './argv.js'
+
+/**
+ * `--cli-input-json` and `--cli-input-yaml` (awscli/customizations/cliinput.py): a document of API
+ * member names read as the call's parameters, under whatever the command line set itself.
+ */
+
+const INPUT_FLAGS = ['cli-input-json', 'cli-input-yaml'] as const
+
+/**
+ * The AWS CLI's OverrideRequiredArgsArgument rule: when `--cli-input-json`, `--cli-input-yaml` or
+ * `--generate-cli-skeleton` appears in argv as an exact token (not `--opt=value`, not an
+ * abbreviation), no option is required any more, except for `--generate-cli-skeleton output` (the
+ * token right after it is `output`), which validates the command as a real call would.
+ */
+export function requiredArgsOverridden(argv: readonly string[]): boolean {
+  if (argv.includes('--cli-input-json') || argv.includes('--cli-input-yaml')) return true
+  const at = argv.indexOf('--generate-cli-skeleton')
+  return at !== -1 && argv[at + 1] !== 'output'
+}
+
+/**
+ * The parameters of the --cli-input-* document given, or undefined when there is none. Errors, all
+ * exit 252 but the unreadable file (255, as the AWS CLI lets that one through unwrapped):
+ *  - both flags: "Only one --cli-input- parameter may be specified."
+ *  - unparsable: "Error parsing parameter 'cli-input-json': Invalid JSON received." (no dashes, no detail)
+ *  - not a mapping: "Error parsing parameter '--cli-input-json': Invalid type: expecting map, received <class 'list'>"
+ */
+export async function loadCliInput(parsed: ParsedArgs): Promise<Record<string, unknown> | undefined> {
+  const given = INPUT_FLAGS.filter((flag) => typeof parsed.get(flag) === 'string')
+  if (given.length === 0) return undefined
+  if (given.length > 1) throw paramError('Only one --cli-input- parameter may be specified.')
+  const flag = given[0]
+  const raw = parsed.get(flag) as string
+  let text: string
+  try {
+    const loaded = loadParamfile(raw)
+    text = loaded === undefined ? raw : Buffer.isBuffer(loaded) ? loaded.toString('utf8') : loaded
+  } catch (error) {
+    throw new CloudmapError('other', (error as Error).message)
+  }
+  const document = flag === 'cli-input-json' ? loadJson(text) : await loadYaml(text)
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw paramError(`Error parsing parameter '--${flag}': Invalid type: expecting map, received ${pyTypeName(document)}`)
+  }
+  return document as Record<string, unknown>
+}
+
+/** json.loads, any failure being "Invalid JSON received." */
+function loadJson(text: string): unknown {
+  try {
+    return parsePythonJson(text)
+  } catch {
+    throw paramError("Error parsing parameter 'cli-input-json': Invalid JSON received.")
+  }
+}
+
+/**
+ * ruamel.yaml's safe loader (YAML 1.2, merge keys); an empty document is None. Integers stay exact
+ * (bigint beyond 2^53, as Python's int).
+ */
+async function loadYaml(text: string): Promise<unknown> {
+  // Loaded only when needed: most commands never read YAML.
+  const { parse } = await import('yaml')
+  try {
+    return exactIntegers(parse(text, { version: '1.2', merge: true, intAsBigInt: true }))
+  } catch {
+    throw paramError("Error parsing parameter 'cli-input-yaml': Invalid YAML received.")
+  }
+}
+
+function exactIntegers(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value
+  if (Array.isArray(value)) return value.map(exactIntegers)
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactIntegers(v)]))
+  }
+  return value
+}
+
+/**
+ * Merge the --cli-input-* document into the parameters built from the command line: a key is taken
+ * only when the command line did not set it (the command line wins, capture 07-18). Values are not
+ * shorthand-parsed; client-side validation checks them as it checks everything else.
+ */
+export async function applyCliInput(params: Record<string, unknown>, parsed: ParsedArgs): Promise<void> {
+  const document = await loadCliInput(parsed)
+  if (document === undefined) return
+  for (const [key, value] of Object.entries(document)) {
+    // defineProperty: a key such as "__proto__" is a parameter name like any other (and fails validation).
+    if (!Object.hasOwn(params, key)) Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true })
+  }
+}

@@ -1,0 +1,154 @@
+import type { CreateServiceRequest, HealthCheckConfig } from '../model/api-types.js'
+import type { OperationName } from '../model/index.js'
+import { CloudmapError } from '../registry/errors.js'
+import type { Input, Output, Registry } from '../registry/registry.js'
+import type { NamespaceAnswer, ServiceAnswer, WizardAnswers } from './answers.js'
+import { instanceAttributes } from './answers.js'
+
+export interface ApplyOptions {
+  /** Set once Ctrl-C was pressed: the current call finishes, then everything made is removed. */
+  interrupted(): boolean
+  /** Progress lines. */
+  log(line: string): void
+  /** Between GetOperation polls of an asynchronous operation (remote endpoints). */
+  pollIntervalMs?: number
+  /** Give up waiting for an operation after this long. */
+  timeoutMs?: number
+  sleep?(ms: number): Promise<void>
+}
+
+export interface Applied {
+  namespaceId: string
+  serviceIds: Map<string, string>
+}
+
+/** Why init stopped while creating: the failure (or the interruption) and what was undone. */
+export class ApplyError extends Error {
+  constructor(
+    readonly failure: unknown,
+    /** The AWS operation that failed, for the error text. */
+    readonly operation: string,
+    readonly interrupted: boolean,
+    /** Resources the rollback could not remove (with the commands that would). */
+    readonly leftovers: string[],
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure))
+  }
+}
+
+export class Interrupted extends Error {
+  constructor() {
+    super('Interrupted')
+  }
+}
+
+type Undo = { what: string; command: string; run(): Promise<void> }
+
+/**
+ * Make what the answers describe through the Registry port (so any backend works): the namespace, its
+ * services, their instances, waiting for each asynchronous operation to succeed. On a failure or Ctrl-C,
+ * what was made is removed again in reverse order, and the error says so.
+ */
+export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswers, 'namespace' | 'services' | 'instances'>, options: ApplyOptions): Promise<Applied> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const undo: Undo[] = []
+  let current = ''
+  const call = async <K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> => {
+    if (options.interrupted()) throw new Interrupted()
+    current = op
+    return registry.invoke(op, input)
+  }
+  const wait = async (operationId: string | undefined, op: string): Promise<Record<string, string>> => {
+    if (operationId === undefined) throw new CloudmapError('other', `${op} returned no OperationId.`)
+    const deadline = Date.now() + (options.timeoutMs ?? 300_000)
+    for (;;) {
+      const { Operation } = await call('GetOperation', { OperationId: operationId })
+      if (Operation?.Status === 'SUCCESS') return Operation.Targets ?? {}
+      if (Operation?.Status === 'FAIL') throw new CloudmapError('service', Operation.ErrorMessage ?? 'The operation failed.', Operation.ErrorCode ?? 'OperationFailed')
+      if (Date.now() > deadline) throw new CloudmapError('other', `Operation ${operationId} (${op}) is still ${Operation?.Status ?? 'unknown'}; gave up waiting.`)
+      await sleep(options.pollIntervalMs ?? 1000)
+    }
+  }
+
+  try {
+    const ns = answers.namespace
+    const { OperationId } = await createNamespace(call, ns)
+    const targets = await wait(OperationId, 'CreateNamespace')
+    const namespaceId = targets.NAMESPACE
+    if (namespaceId === undefined) throw new CloudmapError('other', 'The namespace operation succeeded without naming the namespace.')
+    options.log(`✔ namespace ${ns.name} (${namespaceId})`)
+    undo.push({
+      what: `namespace ${ns.name} (${namespaceId})`,
+      command: `cloudmap delete-namespace --id ${namespaceId}`,
+      run: async () => void (await wait((await registry.invoke('DeleteNamespace', { Id: namespaceId })).OperationId, 'DeleteNamespace')),
+    })
+
+    const serviceIds = new Map<string, string>()
+    for (const s of answers.services) {
+      const { Service } = await call('CreateService', serviceInput(ns, s, namespaceId))
+      const id = Service?.Id
+      if (id === undefined) throw new CloudmapError('other', `CreateService returned no id for ${s.name}.`)
+      serviceIds.set(s.name, id)
+      options.log(`✔ service ${s.name} (${id})`)
+      undo.push({ what: `service ${s.name} (${id})`, command: `cloudmap delete-service --id ${id}`, run: async () => void (await registry.invoke('DeleteService', { Id: id })) })
+    }
+
+    for (const i of answers.instances) {
+      const serviceId = serviceIds.get(i.service)!
+      const { OperationId: registered } = await call('RegisterInstance', { ServiceId: serviceId, InstanceId: i.id, Attributes: instanceAttributes(i) })
+      undo.push({
+        what: `instance ${i.id} of ${i.service}`,
+        command: `cloudmap deregister-instance --service-id ${serviceId} --instance-id ${i.id}`,
+        run: async () => void (await wait((await registry.invoke('DeregisterInstance', { ServiceId: serviceId, InstanceId: i.id })).OperationId, 'DeregisterInstance')),
+      })
+      await wait(registered, 'RegisterInstance')
+      options.log(`✔ instance ${i.id} in ${i.service}`)
+    }
+    if (options.interrupted()) throw new Interrupted()
+    return { namespaceId, serviceIds }
+  } catch (error) {
+    const interrupted = error instanceof Interrupted || options.interrupted()
+    const leftovers: string[] = []
+    if (undo.length > 0) options.log(interrupted ? 'Interrupted: removing what was created…' : 'Failed: removing what was created…')
+    for (const step of undo.reverse()) {
+      try {
+        await step.run()
+        options.log(`✖ removed ${step.what}`)
+      } catch (undoError) {
+        leftovers.push(`${step.what}: ${(undoError as Error).message} — remove it with: ${step.command}`)
+      }
+    }
+    throw new ApplyError(error, current, interrupted, leftovers)
+  }
+}
+
+type Call = <K extends OperationName>(op: K, input: Input<K>) => Promise<Output<K>>
+
+function createNamespace(call: Call, ns: NamespaceAnswer): Promise<{ OperationId?: string }> {
+  switch (ns.type) {
+    case 'HTTP':
+      return call('CreateHttpNamespace', { Name: ns.name })
+    case 'DNS_PRIVATE':
+      return call('CreatePrivateDnsNamespace', { Name: ns.name, Vpc: ns.vpc ?? '' })
+    case 'DNS_PUBLIC':
+      return call('CreatePublicDnsNamespace', { Name: ns.name })
+  }
+}
+
+export function serviceInput(ns: NamespaceAnswer, s: ServiceAnswer, namespaceId: string): CreateServiceRequest {
+  const input: CreateServiceRequest = { Name: s.name, NamespaceId: namespaceId }
+  if (s.records !== 'NONE') {
+    const types = s.records === 'A+AAAA' ? (['A', 'AAAA'] as const) : ([s.records] as const)
+    input.DnsConfig = { RoutingPolicy: s.routingPolicy ?? 'MULTIVALUE', DnsRecords: types.map((Type) => ({ Type, TTL: s.ttl ?? 60 })) }
+  } else if (ns.type !== 'HTTP') {
+    // A service without DNS records in a DNS namespace is discovered through the API only.
+    input.Type = 'HTTP'
+  }
+  if (s.health === 'custom') input.HealthCheckCustomConfig = { FailureThreshold: 1 }
+  else if (s.health !== 'none') {
+    const check: HealthCheckConfig = { Type: s.health, FailureThreshold: s.failureThreshold ?? 1 }
+    if (s.health !== 'TCP') check.ResourcePath = s.resourcePath ?? '/'
+    input.HealthCheckConfig = check
+  }
+  return input
+}
