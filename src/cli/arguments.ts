@@ -28,7 +28,10 @@ export interface ArgumentSpec {
   help: string
 }
 
-export const OUTPUT_FORMATS = ['json', 'text', 'table', 'yaml', 'yaml-stream'] as const
+export const OUTPUT_FORMATS = ['json', 'text', 'table', 'yaml', 'yaml-stream', 'off'] as const
+
+/** --cli-error-format of the current AWS CLI v2: how a service error is written to stderr. */
+export const ERROR_FORMATS = ['legacy', 'json', 'yaml', 'text', 'table', 'enhanced'] as const
 
 /** Global options, in the AWS CLI's definition order (it matters for 'ambiguous option' messages). */
 export const GLOBAL_ARGUMENTS: readonly ArgumentSpec[] = [
@@ -36,7 +39,8 @@ export const GLOBAL_ARGUMENTS: readonly ArgumentSpec[] = [
   { name: 'endpoint-url', arity: 'one', help: 'Send requests to this Cloud Map endpoint (AWS, moto, LocalStack, cloudmap serve) instead of the local registry.' },
   { name: 'no-verify-ssl', arity: 'flag', help: 'Do not verify TLS certificates of the endpoint.' },
   { name: 'no-paginate', arity: 'flag', help: 'Make a single call instead of following every page.' },
-  { name: 'output', arity: 'one', choices: OUTPUT_FORMATS, help: 'Output format: json, text, table, yaml or yaml-stream.' },
+  { name: 'output', arity: 'one', choices: OUTPUT_FORMATS, help: 'Output format: json, text, table, yaml, yaml-stream, or off (print nothing).' },
+  { name: 'cli-error-format', arity: 'one', choices: ERROR_FORMATS, help: 'How service errors are written to stderr: enhanced (default), legacy, json, yaml, text or table.' },
   { name: 'query', arity: 'one', help: 'JMESPath expression applied to the response before it is printed.' },
   { name: 'profile', arity: 'one', help: 'Named profile from the AWS config and credentials files.' },
   { name: 'region', arity: 'one', help: 'Region used in ARNs and for the remote endpoint (default us-east-1 locally).' },

@@ -9,8 +9,8 @@ import { describeError } from './report-error.js'
 import type { Settings } from './settings.js'
 import type { ParsedArgs } from './argv.js'
 import type { PagingOptions } from '../registry/paginate.js'
-import { paramError, usageError } from '../registry/errors.js'
-import { resolveSettings } from './settings.js'
+import { CloudmapError, paramError, usageError } from '../registry/errors.js'
+import { errorFormat as resolveErrorFormat, resolveSettings } from './settings.js'
 
 /** oclif flag definitions for help and completion; parsing itself is ours (see argv.ts for why). */
 function oclifFlags(args: readonly ArgumentSpec[]) {
@@ -47,9 +47,11 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
     async run(): Promise<void> {
       // Arguments are parsed by parseArgv, with the AWS CLI's rules and messages, not by this.parse().
       this.parsed = true
+      let errorFormat: Settings['errorFormat'] = 'enhanced'
       try {
         const { requiredArgsOverridden, applyCliInput } = await import('./cli-input.js')
         const parsed = parseArgv(this.argv, args, { requiredOptional: requiredArgsOverridden(this.argv) })
+        errorFormat = resolveErrorFormat(parsed)
         const settings = resolveSettings(parsed)
         if (settings.query !== undefined) (await import('../output/query.js')).checkQuery(settings.query)
         const { buildParameters } = await import('./parameters.js')
@@ -69,12 +71,13 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
         const { validateParameters } = await import('../args/validate.js')
         validateParameters(params, op.input)
         fillIdempotencyTokens(op, params)
+        if (settings.debug) debugLog(`${op.name} parameters: ${JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`)
         process.stdout.write(await this.call(op, params, settings, parsed))
       } catch (error) {
         // A formatter that fails half way has already printed part of the output (awscli writes as it goes).
         if (error instanceof Error && error.name === 'OutputFormatError') process.stdout.write((error as Error & { partialOutput: string }).partialOutput)
         const { stderr, exitCode } = describeError(error, op.name)
-        process.stderr.write(stderr)
+        process.stderr.write(await formattedServiceError(error, errorFormat, op.name) ?? stderr)
         process.exitCode = exitCode
       }
     }
@@ -98,13 +101,36 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
             color: settings.color === 'on' || (settings.color === 'auto' && tty),
             tty,
           },
-          (input) => registry.invoke(spec.name as never, input as never) as Promise<Record<string, unknown>>,
+          async (input) => {
+            const started = Date.now()
+            if (settings.debug) debugLog(`calling ${spec.name} on ${settings.endpointUrl ?? `local registry ${settings.registryPath}`}`)
+            try {
+              return (await registry.invoke(spec.name as never, input as never)) as Record<string, unknown>
+            } finally {
+              if (settings.debug) debugLog(`${spec.name} answered in ${Date.now() - started} ms`)
+            }
+          },
         )
       } finally {
         await registry.close()
       }
     }
   }
+}
+
+/** --debug: log lines on stderr in the AWS CLI's shape (`<time> - <thread> - <logger> - DEBUG - <message>`). */
+function debugLog(message: string): void {
+  process.stderr.write(`${new Date().toISOString().replace('T', ' ').replace('Z', '')} - MainThread - cloudmap - DEBUG - ${message}\n`)
+}
+
+/**
+ * --cli-error-format json|yaml|text|table prints a service error as data ({Message, Code}) with the
+ * output formatters, like the current AWS CLI v2; legacy and enhanced keep the sentence.
+ */
+async function formattedServiceError(error: unknown, format: Settings['errorFormat'], operationName: string): Promise<string | undefined> {
+  if (!(error instanceof CloudmapError) || error.kind !== 'service' || format === 'legacy' || format === 'enhanced') return undefined
+  const { formatValue } = await import('../output/render.js')
+  return formatValue({ Message: error.message, Code: error.code }, { format, operationName, width: 80, color: false, tty: false })
 }
 
 /**

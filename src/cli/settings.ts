@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { CloudmapError, usageError } from '../registry/errors.js'
 import type { OutputFormat } from '../output/render.js'
 import { pythonInt } from '../args/unpack.js'
-import { OUTPUT_FORMATS } from './arguments.js'
+import { ERROR_FORMATS, OUTPUT_FORMATS } from './arguments.js'
 import type { ParsedArgs } from './argv.js'
 import { resolveConfigured } from '../config/resolve.js'
 
@@ -21,6 +21,7 @@ export interface Settings {
   paginate: boolean
   debug: boolean
   color: 'on' | 'off' | 'auto'
+  errorFormat: (typeof ERROR_FORMATS)[number]
   noSignRequest: boolean
   /** --cli-connect-timeout / --cli-read-timeout, seconds (0: no timeout). */
   connectTimeout?: number
@@ -81,6 +82,7 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
     paginate: !args.has('no-paginate'),
     debug: args.has('debug'),
     color: (str(args, 'color') as Settings['color'] | undefined) ?? 'auto',
+    errorFormat: errorFormat(args, env),
     noSignRequest: args.has('no-sign-request'),
     seed: nonEmpty(env.CLOUDMAP_SEED),
   }
@@ -97,6 +99,12 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
     settings.now = () => new Date(t)
   }
   return settings
+}
+
+/** --cli-error-format > AWS_CLI_ERROR_FORMAT > enhanced (current AWS CLI v2). */
+export function errorFormat(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): Settings['errorFormat'] {
+  const value = str(args, 'cli-error-format') ?? nonEmpty(env.AWS_CLI_ERROR_FORMAT) ?? 'enhanced'
+  return (ERROR_FORMATS as readonly string[]).includes(value) ? (value as Settings['errorFormat']) : 'enhanced'
 }
 
 /** The AWS CLI's endpoint checks (captures 09-19, 09-19b). */

@@ -1,6 +1,6 @@
 import { formatJson } from './json.js'
 
-export type OutputFormat = 'json' | 'text' | 'table' | 'yaml' | 'yaml-stream'
+export type OutputFormat = 'json' | 'text' | 'table' | 'yaml' | 'yaml-stream' | 'off'
 
 export interface FormatOptions {
   format: OutputFormat
@@ -28,6 +28,8 @@ export async function formatValue(value: unknown, options: FormatOptions): Promi
       return (await import('./yaml.js')).formatYaml(value)
     case 'yaml-stream':
       return (await import('./yaml.js')).formatYamlStream([value])
+    case 'off':
+      return ''
   }
 }
 
