@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Only @oclif/core is loaded here: every heavy module is imported lazily by the command that needs it.
-import { execute } from '@oclif/core'
-
-await execute({ dir: import.meta.url })
+// Operation commands run without oclif (see src/cli/fast-path.ts); everything else goes through oclif.
+// Heavy modules are imported lazily by whatever needs them.
+const { runOperationFast } = await import('../dist/cli/fast-path.js')
+if (!(await runOperationFast(process.argv.slice(2)))) {
+  const { execute } = await import('@oclif/core')
+  await execute({ dir: import.meta.url })
+}

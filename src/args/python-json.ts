@@ -3,10 +3,20 @@
  * JSON parameter values with them: "Expecting value: line 1 column 19 (char 18)".
  * Accepts NaN/Infinity like Python; integers beyond 2^53 come back as bigint.
  */
-export function parsePythonJson(text: string): unknown {
-  const parser = new PythonJsonParser(text)
+export function parsePythonJson(text: string, options: PythonJsonOptions = {}): unknown {
+  const parser = new PythonJsonParser(text, options)
   return parser.parseDocument()
 }
+
+export interface PythonJsonOptions {
+  /**
+   * Return an object that has an integer-like key ("10") as a Map, which keeps the document's key order;
+   * a plain JavaScript object would list such keys first. Python (and so the AWS CLI) keeps the order.
+   */
+  orderedIntegerKeys?: boolean
+}
+
+const INTEGER_KEY = /^(0|[1-9]\d*)$/
 
 class PythonJsonError extends Error {}
 
@@ -15,7 +25,10 @@ const WHITESPACE = /[ \t\n\r]*/y
 
 class PythonJsonParser {
   private pos = 0
-  constructor(private readonly doc: string) {}
+  constructor(
+    private readonly doc: string,
+    private readonly options: PythonJsonOptions,
+  ) {}
 
   parseDocument(): unknown {
     this.skipWhitespace()
@@ -94,13 +107,13 @@ class PythonJsonParser {
     }
   }
 
-  private object(): Record<string, unknown> {
-    const out: Record<string, unknown> = {}
+  private object(): Record<string, unknown> | Map<string, unknown> {
+    const entries: [string, unknown][] = []
     this.pos++
     this.skipWhitespace()
     if (this.doc[this.pos] === '}') {
       this.pos++
-      return out
+      return {}
     }
     for (;;) {
       if (this.doc[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes', this.pos)
@@ -109,15 +122,23 @@ class PythonJsonParser {
       if (this.doc[this.pos] !== ':') this.fail("Expecting ':' delimiter", this.pos)
       this.pos++
       this.skipWhitespace()
-      // defineProperty, so that a "__proto__" key is data like any other (Python keeps it).
-      Object.defineProperty(out, key, { value: this.value(), enumerable: true, writable: true, configurable: true })
+      entries.push([key, this.value()])
       this.skipWhitespace()
       const c = this.doc[this.pos]
       this.pos++
-      if (c === '}') return out
+      if (c === '}') return this.build(entries)
       if (c !== ',') this.fail("Expecting ',' delimiter", this.pos - 1)
       this.skipWhitespace()
     }
+  }
+
+  /** Later duplicates win, as in Python's dict. */
+  private build(entries: [string, unknown][]): Record<string, unknown> | Map<string, unknown> {
+    if (this.options.orderedIntegerKeys && entries.some(([k]) => INTEGER_KEY.test(k))) return new Map(entries)
+    const out: Record<string, unknown> = {}
+    // defineProperty, so that a "__proto__" key is data like any other (Python keeps it).
+    for (const [key, value] of entries) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+    return out
   }
 
   private array(): unknown[] {

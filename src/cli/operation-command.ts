@@ -1,16 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import { Command, Flags } from '@oclif/core'
 import type { OperationSpec } from '../model/index.js'
-import { structureShape } from '../model/index.js'
 import type { ArgumentSpec } from './arguments.js'
 import { operationArguments } from './arguments.js'
-import { parseArgv } from './argv.js'
-import { describeError } from './report-error.js'
-import type { Settings } from './settings.js'
-import type { ParsedArgs } from './argv.js'
-import type { PagingOptions } from '../registry/paginate.js'
-import { CloudmapError, paramError, usageError } from '../registry/errors.js'
-import { errorFormat as resolveErrorFormat, resolveSettings } from './settings.js'
 
 /** oclif flag definitions for help and completion; parsing itself is ours (see argv.ts for why). */
 function oclifFlags(args: readonly ArgumentSpec[]) {
@@ -26,13 +17,6 @@ function oclifFlags(args: readonly ArgumentSpec[]) {
   )
 }
 
-/** The AWS CLI fills idempotency tokens (CreatorRequestId, UpdaterRequestId) with a UUID4 when absent. */
-function fillIdempotencyTokens(op: OperationSpec, params: Record<string, unknown>): void {
-  for (const token of structureShape(op.input).idempotencyTokens ?? []) {
-    if (params[token] === undefined) params[token] = randomUUID()
-  }
-}
-
 /** The command class for one operation of the table: `cloudmap <cli-name> [parameters]`. */
 export function makeOperationCommand(op: OperationSpec): typeof Command {
   const args = operationArguments(op)
@@ -45,118 +29,10 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
     static override examples = [`<%= config.bin %> ${op.cliName} --help`]
 
     async run(): Promise<void> {
-      // Arguments are parsed by parseArgv, with the AWS CLI's rules and messages, not by this.parse().
+      // Arguments are parsed by runOperation with the AWS CLI's rules and messages, not by this.parse().
       this.parsed = true
-      let errorFormat: Settings['errorFormat'] = 'enhanced'
-      try {
-        const { requiredArgsOverridden, applyCliInput } = await import('./cli-input.js')
-        const parsed = parseArgv(this.argv, args, { requiredOptional: requiredArgsOverridden(this.argv) })
-        errorFormat = resolveErrorFormat(parsed)
-        const settings = resolveSettings(parsed)
-        if (settings.query !== undefined) (await import('../output/query.js')).checkQuery(settings.query)
-        const { buildParameters } = await import('./parameters.js')
-        const params = buildParameters(parsed, args)
-        // --cli-input-* fills what the command line left unset, before anything looks at the parameters.
-        await applyCliInput(params, parsed)
-        if (parsed.has('generate-cli-skeleton')) {
-          const { generateSkeleton, skeletonKind } = await import('./skeleton.js')
-          const kind = skeletonKind(parsed.get('generate-cli-skeleton'))
-          if (kind !== undefined) {
-            const tty = process.stdout.isTTY === true
-            const color = settings.color === 'on' || (settings.color === 'auto' && tty)
-            process.stdout.write(await generateSkeleton(op, kind, params, settings, { width: tty ? process.stdout.columns : 80, color, tty }))
-            return
-          }
-        }
-        const { validateParameters } = await import('../args/validate.js')
-        validateParameters(params, op.input)
-        fillIdempotencyTokens(op, params)
-        if (settings.debug) debugLog(`${op.name} parameters: ${JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`)
-        process.stdout.write(await this.call(op, params, settings, parsed))
-      } catch (error) {
-        // A formatter that fails half way has already printed part of the output (awscli writes as it goes).
-        if (error instanceof Error && error.name === 'OutputFormatError') process.stdout.write((error as Error & { partialOutput: string }).partialOutput)
-        const { stderr, exitCode } = describeError(error, op.name)
-        process.stderr.write(await formattedServiceError(error, errorFormat, op.name) ?? stderr)
-        process.exitCode = exitCode
-      }
-    }
-
-    private async call(spec: OperationSpec, params: Record<string, unknown>, settings: Settings, parsed: ParsedArgs): Promise<string> {
-      const [{ createRegistry }, { executeOperation }] = await Promise.all([import('../registry/create-registry.js'), import('./execute.js')])
-      const paging = pagingOptions(spec, parsed, settings)
-      const registry = await createRegistry(settings)
-      try {
-        const tty = process.stdout.isTTY === true
-        return await executeOperation(
-          spec,
-          params,
-          {
-            output: settings.output,
-            query: settings.query,
-            // Giving the operation's own token or limit (--next-token, --max-results) means one raw call.
-            paginate: settings.paginate && !(spec.paginator && (params[spec.paginator.inputToken] !== undefined || params[spec.paginator.limitKey] !== undefined)),
-            paging,
-            width: tty ? process.stdout.columns : 80,
-            color: settings.color === 'on' || (settings.color === 'auto' && tty),
-            tty,
-          },
-          async (input) => {
-            const started = Date.now()
-            if (settings.debug) debugLog(`calling ${spec.name} on ${settings.endpointUrl ?? `local registry ${settings.registryPath}`}`)
-            try {
-              return (await registry.invoke(spec.name as never, input as never)) as Record<string, unknown>
-            } finally {
-              if (settings.debug) debugLog(`${spec.name} answered in ${Date.now() - started} ms`)
-            }
-          },
-        )
-      } finally {
-        await registry.close()
-      }
+      const { runOperation } = await import('./run-operation.js')
+      await runOperation(op, this.argv)
     }
   }
-}
-
-/** --debug: log lines on stderr in the AWS CLI's shape (`<time> - <thread> - <logger> - DEBUG - <message>`). */
-function debugLog(message: string): void {
-  process.stderr.write(`${new Date().toISOString().replace('T', ' ').replace('Z', '')} - MainThread - cloudmap - DEBUG - ${message}\n`)
-}
-
-/**
- * --cli-error-format json|yaml|text|table prints a service error as data ({Message, Code}) with the
- * output formatters, like the current AWS CLI v2; legacy and enhanced keep the sentence.
- */
-async function formattedServiceError(error: unknown, format: Settings['errorFormat'], operationName: string): Promise<string | undefined> {
-  if (!(error instanceof CloudmapError) || error.kind !== 'service' || format === 'legacy' || format === 'enhanced') return undefined
-  const { formatValue } = await import('../output/render.js')
-  return formatValue({ Message: error.message, Code: error.code }, { format, operationName, width: 80, color: false, tty: false })
-}
-
-/**
- * --starting-token, --page-size and --max-items (awscli/customizations/paginate.py): integers parsed as
- * argparse's type=int, and refused together with --no-paginate.
- */
-function pagingOptions(spec: OperationSpec, parsed: ParsedArgs, settings: Settings): PagingOptions {
-  if (!spec.paginator) return {}
-  const given = ['starting-token', 'page-size', 'max-items'].filter((name) => parsed.has(name))
-  if (!settings.paginate && given.length > 0) throw paramError(`Cannot specify --no-paginate along with pagination arguments: ${given.map((n) => `--${n}`).join(', ')}`)
-  const int = (name: string): number | undefined => {
-    const raw = parsed.get(name)
-    if (typeof raw !== 'string') return undefined
-    if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(raw)) throw usageError(`argument --${name}: invalid int value: '${raw}'`)
-    return Number(raw.trim().replaceAll('_', ''))
-  }
-  const startingToken = parsed.get('starting-token')
-  const options: PagingOptions = {}
-  if (typeof startingToken === 'string') options.startingToken = startingToken
-  const pageSize = int('page-size')
-  if (pageSize !== undefined) {
-    // botocore validates the page size as the operation's MaxResults (min 1).
-    if (pageSize < 1) throw paramError(`Parameter validation failed:\nInvalid value for parameter ${spec.paginator.limitKey}, value: ${pageSize}, valid min value: 1`)
-    options.pageSize = pageSize
-  }
-  const maxItems = int('max-items')
-  if (maxItems !== undefined) options.maxItems = maxItems
-  return options
 }

@@ -8,6 +8,7 @@ export function formatJson(data: unknown): string {
 }
 
 function isEmptyObject(data: unknown): boolean {
+  if (data instanceof Map) return data.size === 0
   return typeof data === 'object' && data !== null && !Array.isArray(data) && Object.keys(data).length === 0
 }
 
@@ -24,7 +25,7 @@ function dump(value: unknown, indent: string): string {
     if (value.length === 0) return '[]'
     return `[\n${value.map((v) => inner + dump(v, inner)).join(',\n')}\n${indent}]`
   }
-  const entries = Object.entries(value as Record<string, unknown>)
+  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>)
   if (entries.length === 0) return '{}'
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${dump(v, inner)}`).join(',\n')}\n${indent}}`
 }

@@ -29,7 +29,9 @@ function normalize(value: unknown, s: Shape): unknown {
     case 'map': {
       if (typeof value !== 'object' || value === null) return value
       const valueShape = shape(s.value)
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? null : normalize(v, valueShape)]))
+      const entries = (value instanceof Map ? [...value.entries()] : Object.entries(value)).map(([k, v]): [string, unknown] => [k, v === null ? null : normalize(v, valueShape)])
+      // A Map (integer-like keys, see parseResponseBody) stays a Map to keep the service's key order.
+      return value instanceof Map ? new Map(entries) : Object.fromEntries(entries)
     }
     case 'timestamp':
       return value instanceof Date || typeof value === 'number' || typeof value === 'string' ? isoTimestamp(value) : value

@@ -21,5 +21,13 @@ export function checkQuery(expression: string): void {
 }
 
 export function applyQuery(expression: string, data: unknown): unknown {
-  return jmespath.search(data as Parameters<typeof jmespath.search>[0], expression)
+  return jmespath.search(plain(data) as Parameters<typeof jmespath.search>[0], expression)
+}
+
+/** JMESPath works on plain objects: ordered Maps (integer-like keys) become objects under --query. */
+function plain(value: unknown): unknown {
+  if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([k, v]) => [k, plain(v)]))
+  if (Array.isArray(value)) return value.map(plain)
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
+  return value
 }

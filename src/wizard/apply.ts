@@ -58,11 +58,13 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
     current = op
     return registry.invoke(op, input)
   }
-  const wait = async (operationId: string | undefined, op: string): Promise<Record<string, string>> => {
+  /** Polls an asynchronous operation until it succeeds; `direct` (rolling back) ignores Ctrl-C. */
+  const wait = async (operationId: string | undefined, op: string, direct = false): Promise<Record<string, string>> => {
     if (operationId === undefined) throw new CloudmapError('other', `${op} returned no OperationId.`)
     const deadline = Date.now() + (options.timeoutMs ?? 300_000)
     for (;;) {
-      const { Operation } = await call('GetOperation', { OperationId: operationId })
+      const input = { OperationId: operationId }
+      const { Operation } = direct ? await registry.invoke('GetOperation', input) : await call('GetOperation', input)
       if (Operation?.Status === 'SUCCESS') return Operation.Targets ?? {}
       if (Operation?.Status === 'FAIL') throw new CloudmapError('service', Operation.ErrorMessage ?? 'The operation failed.', Operation.ErrorCode ?? 'OperationFailed')
       if (Date.now() > deadline) throw new CloudmapError('other', `Operation ${operationId} (${op}) is still ${Operation?.Status ?? 'unknown'}; gave up waiting.`)
@@ -80,7 +82,7 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
     undo.push({
       what: `namespace ${ns.name} (${namespaceId})`,
       command: `cloudmap delete-namespace --id ${namespaceId}`,
-      run: async () => void (await wait((await registry.invoke('DeleteNamespace', { Id: namespaceId })).OperationId, 'DeleteNamespace')),
+      run: async () => void (await wait((await registry.invoke('DeleteNamespace', { Id: namespaceId })).OperationId, 'DeleteNamespace', true)),
     })
 
     const serviceIds = new Map<string, string>()
@@ -99,7 +101,7 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
       undo.push({
         what: `instance ${i.id} of ${i.service}`,
         command: `cloudmap deregister-instance --service-id ${serviceId} --instance-id ${i.id}`,
-        run: async () => void (await wait((await registry.invoke('DeregisterInstance', { ServiceId: serviceId, InstanceId: i.id })).OperationId, 'DeregisterInstance')),
+        run: async () => void (await wait((await registry.invoke('DeregisterInstance', { ServiceId: serviceId, InstanceId: i.id })).OperationId, 'DeregisterInstance', true)),
       })
       await wait(registered, 'RegisterInstance')
       options.log(`✔ instance ${i.id} in ${i.service}`)

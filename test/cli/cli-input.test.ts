@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Config } from '@oclif/core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { requiredArgsOverridden, loadCliInput } from '../../src/cli/cli-input.js'
-import { makeOperationCommand } from '../../src/cli/operation-command.js'
+import { runOperation } from '../../src/cli/run-operation.js'
 import { USAGE } from '../../src/cli/report-error.js'
 import { OPERATIONS } from '../../src/model/index.js'
 import { CloudmapError } from '../../src/registry/errors.js'
@@ -31,14 +30,10 @@ async function cloudmap(argv: readonly string[], real = false): Promise<Result> 
   const [command, ...rest] = argv
   const op = OPERATIONS.find((o) => o.cliName === command)
   if (!op) throw new Error(`no operation ${command}`)
-  const Cmd = makeOperationCommand(op) as unknown as new (argv: string[], config: Config) => { run(): Promise<void> }
-  const cmd = new Cmd(rest, {} as Config)
   const result: Result = { stdout: '', stderr: '', exitCode: 0 }
-  if (!real) {
-    ;(cmd as unknown as { call: (spec: unknown, params: Record<string, unknown>) => Promise<string> }).call = async (_spec, params) => {
-      result.called = params
-      return ''
-    }
+  const stub = async (_op: unknown, params: Record<string, unknown>) => {
+    result.called = params
+    return ''
   }
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     result.stdout += String(chunk)
@@ -51,7 +46,7 @@ async function cloudmap(argv: readonly string[], real = false): Promise<Result> 
   const previous = process.exitCode
   process.exitCode = undefined
   try {
-    await cmd.run()
+    await (real ? runOperation(op, rest) : runOperation(op, rest, stub))
   } finally {
     out.mockRestore()
     err.mockRestore()

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Config } from '@oclif/core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { makeOperationCommand } from '../../src/cli/operation-command.js'
+import { runOperation } from '../../src/cli/run-operation.js'
 import { USAGE } from '../../src/cli/report-error.js'
 import { fakeResponse, inputSkeleton, inputSkeletonJson, inputSkeletonYaml } from '../../src/cli/skeleton.js'
 import { OPERATIONS } from '../../src/model/index.js'
@@ -59,10 +58,8 @@ async function runInProcess(argv: readonly string[]): Promise<InProcessResult> {
   const [command, ...rest] = argv
   const op = OPERATIONS.find((o) => o.cliName === command)
   if (!op) throw new Error(`no operation ${command}`)
-  const Cmd = makeOperationCommand(op) as unknown as new (argv: string[], config: Config) => { run(): Promise<void> }
-  const cmd = new Cmd(rest, {} as Config)
   const result: InProcessResult = { stdout: '', stderr: '', exitCode: 0 }
-  ;(cmd as unknown as { call: (spec: unknown, params: Record<string, unknown>) => Promise<string> }).call = async (_spec, params) => {
+  const stub = async (_op: unknown, params: Record<string, unknown>) => {
     result.called = params
     return ''
   }
@@ -77,7 +74,7 @@ async function runInProcess(argv: readonly string[]): Promise<InProcessResult> {
   const previous = process.exitCode
   process.exitCode = undefined
   try {
-    await cmd.run()
+    await runOperation(op, rest, stub)
   } finally {
     out.mockRestore()
     err.mockRestore()

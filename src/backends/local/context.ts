@@ -27,8 +27,17 @@ export interface ContextOptions {
   operationDelayMs?: number
 }
 
+/** Calls made through one registry's options in this process (a CLI process makes one). */
+const calls = new WeakMap<ContextOptions, number>()
+
 export function createContext(options: ContextOptions, sequence: number): HandlerContext {
-  const random = options.seed === undefined ? (max: number) => randomInt(max) : seededRandom(`${options.seed}:${sequence}`)
+  // A seeded registry is reproducible for a given sequence of calls: the seed is combined with the write
+  // sequence of the file and, after the first call of a process, with the call count, so that repeated
+  // reads (discover-instances) still shuffle differently as AWS does.
+  const call = calls.get(options) ?? 0
+  calls.set(options, call + 1)
+  const seed = call === 0 ? `${options.seed}:${sequence}` : `${options.seed}:${sequence}:${call}`
+  const random = options.seed === undefined ? (max: number) => randomInt(max) : seededRandom(seed)
   const delay = options.operationDelayMs ?? 0
   if (!Number.isFinite(delay) || delay < 0) throw new CloudmapError('config', `The operation delay must be a non-negative number of milliseconds, not ${delay}.`)
   return { region: options.region, accountId: options.accountId, now: options.now ?? (() => new Date()), random, operationDelayMs: Math.floor(delay) }
