@@ -1,14 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requiredArgsOverridden, loadCliInput } from '../../src/cli/cli-input.js'
-import { runOperation } from '../../src/cli/run-operation.js'
 import { USAGE } from '../../src/cli/report-error.js'
-import { OPERATIONS } from '../../src/model/index.js'
 import { CloudmapError } from '../../src/registry/errors.js'
 import type { Capture } from '../helpers/captures.js'
-import { listCaptures, readCapture, shellWords } from '../helpers/captures.js'
+import { captureArgv, listCaptures, readCapture } from '../helpers/captures.js'
+import { runInProcess } from '../helpers/in-process.js'
 
 /**
  * `--cli-input-json` / `--cli-input-yaml` (captures 07-17..07-28): the command line of each capture runs
@@ -16,51 +15,6 @@ import { listCaptures, readCapture, shellWords } from '../helpers/captures.js'
  * wording; successful commands first with the service call stubbed (the parameters it would get), then
  * for real against a local registry holding the captures' fixtures.
  */
-
-interface Result {
-  stdout: string
-  stderr: string
-  exitCode: number
-  /** The parameters handed to the service call, when it was stubbed out. */
-  called?: Record<string, unknown>
-}
-
-/** `cloudmap <argv>` through run() in this process; the service call is stubbed unless `real`. */
-async function cloudmap(argv: readonly string[], real = false): Promise<Result> {
-  const [command, ...rest] = argv
-  const op = OPERATIONS.find((o) => o.cliName === command)
-  if (!op) throw new Error(`no operation ${command}`)
-  const result: Result = { stdout: '', stderr: '', exitCode: 0 }
-  const stub = async (_op: unknown, params: Record<string, unknown>) => {
-    result.called = params
-    return ''
-  }
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    result.stdout += String(chunk)
-    return true
-  })
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    result.stderr += String(chunk)
-    return true
-  })
-  const previous = process.exitCode
-  process.exitCode = undefined
-  try {
-    await (real ? runOperation(op, rest) : runOperation(op, rest, stub))
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    result.exitCode = Number(process.exitCode ?? 0)
-    process.exitCode = previous
-  }
-  return result
-}
-
-function captureArgv(capture: Capture): string[] {
-  const words = shellWords(capture.command)
-  if (!words) throw new Error(`cannot split ${capture.command}`)
-  return words.slice(words.indexOf('servicediscovery') + 1)
-}
 
 /** 2.9.19's stderr in the current v2 wording: these are all parameter-validation class errors (exit 252). */
 function currentStderr(capture: Capture): string {
@@ -98,7 +52,7 @@ describe.skipIf(captures.length === 0)('07-17..07-28 captures', () => {
   })
 
   it.each(errors.map((c) => [c.file, c] as const))('%s: the same error, current v2 wording', async (_file, capture) => {
-    const r = await cloudmap(captureArgv(capture))
+    const r = await runInProcess(captureArgv(capture))
     expect(r.called).toBeUndefined()
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(currentStderr(capture))
@@ -106,14 +60,14 @@ describe.skipIf(captures.length === 0)('07-17..07-28 captures', () => {
   })
 
   it.each(successes.map((c) => [c.file, c] as const))('%s: reaches the service call with the merged parameters', async (_file, capture) => {
-    const r = await cloudmap(captureArgv(capture))
+    const r = await runInProcess(captureArgv(capture))
     expect(r.stderr).toBe('')
     expect(r.exitCode).toBe(0)
     expect(r.called).toBeDefined()
   })
 
   it('07-17: the document fills what the command line did not set; the idempotency token is still filled', async () => {
-    const r = await cloudmap(captureArgv(captures.find((c) => c.file.startsWith('07-17'))!))
+    const r = await runInProcess(captureArgv(captures.find((c) => c.file.startsWith('07-17'))!))
     expect(r.called).toMatchObject({
       Name: 'from-json',
       NamespaceId: 'ns-eegh6w4jr0k0lftowluq',
@@ -124,18 +78,18 @@ describe.skipIf(captures.length === 0)('07-17..07-28 captures', () => {
   })
 
   it('07-18: the command line wins over the document', async () => {
-    const r = await cloudmap(captureArgv(captures.find((c) => c.file.startsWith('07-18'))!))
+    const r = await runInProcess(captureArgv(captures.find((c) => c.file.startsWith('07-18'))!))
     expect(r.called).toMatchObject({ Name: 'cli-wins', Description: 'created via --cli-input-json' })
   })
 
   it('07-19: a YAML file', async () => {
-    const r = await cloudmap(captureArgv(captures.find((c) => c.file.startsWith('07-19'))!))
+    const r = await runInProcess(captureArgv(captures.find((c) => c.file.startsWith('07-19'))!))
     expect(r.called).toMatchObject({ ServiceId: 'srv-wp45le6v', InstanceId: 'i-from-yaml', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.9', AWS_INSTANCE_PORT: '8080' } })
   })
 
   it('07-20, 07-28: inline JSON', async () => {
-    expect((await cloudmap(captureArgv(captures.find((c) => c.file.startsWith('07-20'))!))).called).toEqual({ Id: 'ns-2t4hnjiq0bzfkj9pz399' })
-    expect((await cloudmap(captureArgv(captures.find((c) => c.file.startsWith('07-28'))!))).called).toEqual({ ServiceId: 'srv-wp45le6v', MaxResults: 1 })
+    expect((await runInProcess(captureArgv(captures.find((c) => c.file.startsWith('07-20'))!))).called).toEqual({ Id: 'ns-2t4hnjiq0bzfkj9pz399' })
+    expect((await runInProcess(captureArgv(captures.find((c) => c.file.startsWith('07-28'))!))).called).toEqual({ ServiceId: 'srv-wp45le6v', MaxResults: 1 })
   })
 })
 
@@ -151,7 +105,7 @@ describe.skipIf(captures.length === 0)('07-17..07-28 for real, against a local r
     return argv
   }
   const json = async <T>(argv: string[]): Promise<T> => {
-    const r = await cloudmap(argv, true)
+    const r = await runInProcess(argv, true)
     expect(r.stderr).toBe('')
     return JSON.parse(r.stdout) as T
   }
@@ -181,7 +135,7 @@ describe.skipIf(captures.length === 0)('07-17..07-28 for real, against a local r
   })
 
   it('07-18: byte for byte', async () => {
-    expect((await cloudmap(argvOf('07-18'), true)).stdout).toBe(byPrefix('07-18').stdout)
+    expect((await runInProcess(argvOf('07-18'), true)).stdout).toBe(byPrefix('07-18').stdout)
   })
 
   it('07-19: registers from YAML', async () => {
@@ -189,7 +143,7 @@ describe.skipIf(captures.length === 0)('07-17..07-28 for real, against a local r
   })
 
   it('07-20: byte for byte', async () => {
-    expect((await cloudmap(argvOf('07-20'), true)).stdout).toBe(byPrefix('07-20').stdout)
+    expect((await runInProcess(argvOf('07-20'), true)).stdout).toBe(byPrefix('07-20').stdout)
   })
 
   it('07-28: MaxResults in the document means one page, as the hidden --max-results flag does', async () => {
@@ -224,7 +178,7 @@ describe('which tokens make required flags optional (OverrideRequiredArgsArgumen
 
   it('an abbreviated or --opt=value flag is read, but required flags stay required', async () => {
     for (const argv of [['get-namespace', '--cli-input-json={"Id": "x"}'], ['get-namespace', '--cli-input-j', '{"Id": "x"}']]) {
-      const r = await cloudmap(argv)
+      const r = await runInProcess(argv)
       expect(r.exitCode).toBe(252)
       expect(r.stderr).toBe(`\ncloudmap: [ERROR]: An error occurred (ParamValidation): the following arguments are required: --id\n\n${USAGE.trim()}\n`)
     }
@@ -259,7 +213,7 @@ describe('reading the document', () => {
     expect(await load('cli-input-json', 'file://doc.json')).toEqual({ Id: 'from-file' })
     expect(await load('cli-input-json', 'fileb://doc.json')).toEqual({ Id: 'from-file' })
     expect(await failure('cli-input-json', 'file://missing.json')).toEqual({ kind: 'other', message: "Unable to load paramfile file://missing.json: [Errno 2] No such file or directory: 'missing.json'" })
-    const r = await cloudmap(['get-namespace', '--cli-input-json', 'file://missing.json'])
+    const r = await runInProcess(['get-namespace', '--cli-input-json', 'file://missing.json'])
     expect(r.exitCode).toBe(255)
     expect(r.stderr).toBe("\ncloudmap: [ERROR]: Unable to load paramfile file://missing.json: [Errno 2] No such file or directory: 'missing.json'\n")
   })
@@ -267,7 +221,7 @@ describe('reading the document', () => {
 
 describe('merging into the call', () => {
   it('values are API shapes, never shorthand: botocore validation reports them', async () => {
-    const r = await cloudmap(['create-service', '--cli-input-json', '{"Name": "x", "DnsConfig": "RoutingPolicy=MULTIVALUE"}'])
+    const r = await runInProcess(['create-service', '--cli-input-json', '{"Name": "x", "DnsConfig": "RoutingPolicy=MULTIVALUE"}'])
     expect(r.exitCode).toBe(252)
     expect(r.stderr).toBe(
       "\ncloudmap: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\nInvalid type for parameter DnsConfig, value: RoutingPolicy=MULTIVALUE, type: <class 'str'>, valid types: <class 'dict'>\n",
@@ -275,12 +229,12 @@ describe('merging into the call', () => {
   })
 
   it('an idempotency token from the document is kept', async () => {
-    const r = await cloudmap(['create-http-namespace', '--cli-input-json', '{"Name": "n", "CreatorRequestId": "mine"}'])
+    const r = await runInProcess(['create-http-namespace', '--cli-input-json', '{"Name": "n", "CreatorRequestId": "mine"}'])
     expect(r.called).toEqual({ Name: 'n', CreatorRequestId: 'mine' })
   })
 
   it('the document is read before --generate-cli-skeleton output validates and answers', async () => {
-    const r = await cloudmap(['get-namespace', '--cli-input-yaml', 'Id: x', '--generate-cli-skeleton', 'output', '--query', 'Namespace.Id', '--output', 'text'])
+    const r = await runInProcess(['get-namespace', '--cli-input-yaml', 'Id: x', '--generate-cli-skeleton', 'output', '--query', 'Namespace.Id', '--output', 'text'])
     expect(r).toMatchObject({ stdout: 'Id\n', stderr: '', exitCode: 0 })
   })
 })

@@ -1,96 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { runOperation } from '../../src/cli/run-operation.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { USAGE } from '../../src/cli/report-error.js'
 import { fakeResponse, inputSkeleton, inputSkeletonJson, inputSkeletonYaml } from '../../src/cli/skeleton.js'
 import { OPERATIONS } from '../../src/model/index.js'
 import type { Capture } from '../helpers/captures.js'
-import { CAPTURES_DIR, listCaptures, readCapture, shellWords } from '../helpers/captures.js'
+import { CAPTURES_DIR, captureArgv, listCaptures, readCapture, readCaptureSet } from '../helpers/captures.js'
+import { runInProcess } from '../helpers/in-process.js'
 
 /**
  * `--generate-cli-skeleton input|yaml-input|output` against the AWS CLI's captures: 07-* (single
  * commands) and 13-* (every operation, three files of many commands). The command line of each capture
  * goes through the operation command's own run() in-process; the service is never called.
  */
-
-/** The captures of a 13-* file: several "$ command / exit code / stdout / stderr" records after a comment header. */
-function readCaptureSet(file: string): Capture[] {
-  const bytes = readFileSync(join(CAPTURES_DIR, file))
-  const captures: Capture[] = []
-  let pos = 0
-  const line = () => {
-    const end = bytes.indexOf(0x0a, pos)
-    const text = bytes.subarray(pos, end).toString('utf8')
-    pos = end + 1
-    return text
-  }
-  const section = (name: string) => {
-    const size = Number(new RegExp(`^--- ${name} \\((\\d+) bytes\\) ---$`).exec(line())?.[1] ?? 'NaN')
-    const body = bytes.subarray(pos, pos + size).toString('utf8')
-    pos += size
-    if (bytes[pos] === 0x0a) pos += 1
-    const marker = '[no newline at end of stdout]\n'
-    if (bytes.subarray(pos, pos + marker.length).toString('utf8') === marker) pos += marker.length
-    return body
-  }
-  while (pos < bytes.length) {
-    const text = line()
-    if (!text.startsWith('$ ')) continue
-    const exitCode = Number(/^\[exit code: (\d+)\]$/.exec(line())?.[1] ?? 'NaN')
-    const stdout = section('stdout')
-    const stderr = section('stderr')
-    captures.push({ file, command: text.slice(2), exitCode, stdout, stderr })
-  }
-  return captures
-}
-
-interface InProcessResult {
-  stdout: string
-  stderr: string
-  exitCode: number
-  /** The parameters run() handed to the service call (the call itself is stubbed out). */
-  called?: Record<string, unknown>
-}
-
-/** `cloudmap <argv>` through the operation command's run(), in this process, with the service call stubbed. */
-async function runInProcess(argv: readonly string[]): Promise<InProcessResult> {
-  const [command, ...rest] = argv
-  const op = OPERATIONS.find((o) => o.cliName === command)
-  if (!op) throw new Error(`no operation ${command}`)
-  const result: InProcessResult = { stdout: '', stderr: '', exitCode: 0 }
-  const stub = async (_op: unknown, params: Record<string, unknown>) => {
-    result.called = params
-    return ''
-  }
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    result.stdout += String(chunk)
-    return true
-  })
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    result.stderr += String(chunk)
-    return true
-  })
-  const previous = process.exitCode
-  process.exitCode = undefined
-  try {
-    await runOperation(op, rest, stub)
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    result.exitCode = Number(process.exitCode ?? 0)
-    process.exitCode = previous
-  }
-  return result
-}
-
-/** The argv after `aws servicediscovery` of a captured command line (with or without AWS_DATA_PATH=...). */
-function captureArgv(capture: Capture): string[] {
-  const words = shellWords(capture.command)
-  if (!words) throw new Error(`cannot split ${capture.command}`)
-  const start = words.indexOf('servicediscovery')
-  return words.slice(start + 1)
-}
 
 /**
  * A 2.9.19 error capture in the current AWS CLI v2 wording (the 09-*.latest captures show the mapping),

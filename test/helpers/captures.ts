@@ -14,39 +14,59 @@ export interface Capture {
 }
 
 export function readCapture(file: string): Capture {
+  return readCaptureSet(file)[0]
+}
+
+/**
+ * Every "$ command / [exit code] / stdout / stderr" record of a capture file, skipping any comment header
+ * (the 13-* files hold many records).
+ */
+export function readCaptureSet(file: string): Capture[] {
   const bytes = readFileSync(join(CAPTURES_DIR, file))
+  const captures: Capture[] = []
   let pos = 0
   const line = () => {
     const end = bytes.indexOf(0x0a, pos)
-    const text = bytes.subarray(pos, end).toString('utf8')
-    pos = end + 1
+    const text = bytes.subarray(pos, end === -1 ? bytes.length : end).toString('utf8')
+    pos = end === -1 ? bytes.length : end + 1
     return text
   }
-  // A command line may itself contain newlines: it runs up to the exit code line.
-  const commandLines = [line().replace(/^\$ /, '')]
-  let exitCode: number
-  for (;;) {
-    const next = line()
-    const status = /^\[exit code: (\d+)\]$/.exec(next)
-    if (status) {
-      exitCode = Number(status[1])
-      break
-    }
-    commandLines.push(next)
-  }
-  const command = commandLines.join('\n')
   const section = (name: string) => {
-    const header = line()
-    const size = Number(new RegExp(`^--- ${name} \\((\\d+) bytes\\)`).exec(header)?.[1] ?? 'NaN')
+    const size = Number(new RegExp(`^--- ${name} \\((\\d+) bytes\\)`).exec(line())?.[1] ?? 'NaN')
     const body = bytes.subarray(pos, pos + size).toString('utf8')
     pos += size
-    if (bytes.subarray(pos, pos + 1).toString() === '\n') pos += 1
-    if (bytes.subarray(pos).toString('utf8').startsWith('[no newline at end of stdout]\n')) pos += '[no newline at end of stdout]\n'.length
+    if (bytes[pos] === 0x0a) pos += 1
+    const marker = '[no newline at end of stdout]\n'
+    if (bytes.subarray(pos, pos + marker.length).toString('utf8') === marker) pos += marker.length
     return body
   }
-  const stdout = section('stdout')
-  const stderr = section('stderr')
-  return { file, command, exitCode, stdout, stderr }
+  while (pos < bytes.length) {
+    const first = line()
+    if (!first.startsWith('$ ')) continue
+    // A command line may itself contain newlines: it runs up to the exit code line.
+    const commandLines = [first.slice(2)]
+    let exitCode = NaN
+    while (pos < bytes.length) {
+      const next = line()
+      const status = /^\[exit code: (\d+)\]$/.exec(next)
+      if (status) {
+        exitCode = Number(status[1])
+        break
+      }
+      commandLines.push(next)
+    }
+    const stdout = section('stdout')
+    const stderr = section('stderr')
+    captures.push({ file, command: commandLines.join('\n'), exitCode, stdout, stderr })
+  }
+  return captures
+}
+
+/** The argv after `aws servicediscovery` of a captured command line (with or without AWS_DATA_PATH=...). */
+export function captureArgv(capture: Capture): string[] {
+  const words = shellWords(capture.command)
+  if (!words) throw new Error(`cannot split ${capture.command}`)
+  return words.slice(words.indexOf('servicediscovery') + 1)
 }
 
 export function listCaptures(filter: (file: string) => boolean): string[] {
