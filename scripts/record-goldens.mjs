@@ -331,7 +331,8 @@ async function main() {
   const dataPath = ensureAwsModels()
   ensureHosts()
   const motoPort = await freePort()
-  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: ['ignore', 'ignore', 'pipe'] })
+  // Its own process group (detached), so the pyenv shim's exec chain is ended with it, by that group's id.
+  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
   let motoErr = ''
   moto.stderr.on('data', (c) => {
     motoErr += c
@@ -340,7 +341,12 @@ async function main() {
   const proxy = await startProxy(motoPort)
   const stop = () => {
     proxy.server.close()
-    if (moto.exitCode === null) moto.kill('SIGTERM')
+    if (moto.exitCode !== null || moto.pid === undefined) return
+    try {
+      process.kill(-moto.pid, 'SIGTERM')
+    } catch {
+      moto.kill('SIGTERM')
+    }
   }
   process.on('exit', stop)
   try {

@@ -3,6 +3,7 @@ import type { OperationSpec } from '../model/index.js'
 import { structureShape } from '../model/index.js'
 import { CloudmapError, paramError, usageError } from '../registry/errors.js'
 import type { PagingOptions } from '../registry/paginate.js'
+import type { ExecuteOptions } from './execute.js'
 import { operationArguments } from './arguments.js'
 import type { ParsedArgs } from './argv.js'
 import { parseArgv } from './argv.js'
@@ -64,35 +65,35 @@ export async function runOperation(op: OperationSpec, argv: readonly string[], c
 
 async function callOperation(spec: OperationSpec, params: Record<string, unknown>, settings: Settings, parsed: ParsedArgs): Promise<string> {
   const [{ createRegistry }, { executeOperation }] = await Promise.all([import('../registry/create-registry.js'), import('./execute.js')])
-  const paging = pagingOptions(spec, parsed, settings)
+  const options = executeOptions(spec, params, settings, parsed)
   const registry = await createRegistry(settings)
   try {
-    const tty = process.stdout.isTTY === true
-    return await executeOperation(
-      spec,
-      params,
-      {
-        output: settings.output,
-        query: settings.query,
-        // Giving the operation's own token or limit (--next-token, --max-results) means one raw call.
-        paginate: settings.paginate && !(spec.paginator && (params[spec.paginator.inputToken] !== undefined || params[spec.paginator.limitKey] !== undefined)),
-        paging,
-        width: tty ? process.stdout.columns : 80,
-        color: settings.color === 'on' || (settings.color === 'auto' && tty),
-        tty,
-      },
-      async (input) => {
-        const started = Date.now()
-        if (settings.debug) debugLog(`calling ${spec.name} on ${settings.endpointUrl ?? `local registry ${settings.registryPath}`}`)
-        try {
-          return (await registry.invoke(spec.name as never, input as never)) as Record<string, unknown>
-        } finally {
-          if (settings.debug) debugLog(`${spec.name} answered in ${Date.now() - started} ms`)
-        }
-      },
-    )
+    return await executeOperation(spec, params, options, async (input) => {
+      const started = Date.now()
+      if (settings.debug) debugLog(`calling ${spec.name} on ${settings.endpointUrl ?? `local registry ${settings.registryPath}`}`)
+      try {
+        return (await registry.invoke(spec.name as never, input as never)) as Record<string, unknown>
+      } finally {
+        if (settings.debug) debugLog(`${spec.name} answered in ${Date.now() - started} ms`)
+      }
+    })
   } finally {
     await registry.close()
+  }
+}
+
+/** How the response is fetched and printed: format, query, paging, and the terminal's width and colour. */
+export function executeOptions(spec: OperationSpec, params: Record<string, unknown>, settings: Settings, parsed: ParsedArgs): ExecuteOptions {
+  const tty = process.stdout.isTTY === true
+  return {
+    output: settings.output,
+    query: settings.query,
+    // Giving the operation's own token or limit (--next-token, --max-results) means one raw call.
+    paginate: settings.paginate && !(spec.paginator && (params[spec.paginator.inputToken] !== undefined || params[spec.paginator.limitKey] !== undefined)),
+    paging: pagingOptions(spec, parsed, settings),
+    width: tty ? process.stdout.columns : 80,
+    color: settings.color === 'on' || (settings.color === 'auto' && tty),
+    tty,
   }
 }
 

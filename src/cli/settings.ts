@@ -30,6 +30,8 @@ export interface Settings {
   seed?: string
   /** CLOUDMAP_NOW: a fixed clock, epoch milliseconds or ISO-8601 (tests). */
   now?: () => Date
+  /** CLOUDMAP_OPERATION_DELAY_MS: local operations stay SUBMITTED/PENDING this long (default 0: at once). */
+  operationDelayMs?: number
 }
 
 export const DEFAULT_REGION = 'us-east-1'
@@ -92,6 +94,11 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
   }
   const query = str(args, 'query')
   if (query !== undefined) settings.query = query
+  const delay = nonEmpty(env.CLOUDMAP_OPERATION_DELAY_MS)
+  if (delay !== undefined) {
+    if (!/^\d+$/.test(delay)) throw new CloudmapError('config', `CLOUDMAP_OPERATION_DELAY_MS must be a whole number of milliseconds, not ${delay}`)
+    settings.operationDelayMs = Number(delay)
+  }
   const fixedNow = nonEmpty(env.CLOUDMAP_NOW)
   if (fixedNow !== undefined) {
     const t = /^\d+$/.test(fixedNow) ? new Date(Number(fixedNow)) : new Date(fixedNow)

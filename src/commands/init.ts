@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core'
+import { OUTPUT_FORMATS } from '../cli/arguments.js'
 
-// Only @oclif/core loads with the command table; the wizard, @inquirer/prompts and conf are imported in run().
+// Only @oclif/core (and the argument table, loaded anyway) comes with the command table; the wizard, @inquirer/prompts and conf are imported in run().
 
 export class Init extends Command {
   static override id = 'init'
@@ -18,7 +19,7 @@ Flags answer questions ahead of time; with --yes every answer comes from flags a
     'endpoint-url': Flags.string({ description: 'Remote backend: the Cloud Map endpoint.', helpValue: 'URL' }),
     region: Flags.string({ description: 'Remote backend: the region.', helpValue: 'REGION' }),
     profile: Flags.string({ description: 'Remote backend: the AWS profile for credentials; also the configured profile to read and save.', helpValue: 'NAME' }),
-    output: Flags.string({ description: 'Format of the discover-instances output.', options: ['json', 'text', 'table', 'yaml', 'yaml-stream'] }),
+    output: Flags.string({ description: 'Format of the discover-instances output.', options: [...OUTPUT_FORMATS] }),
     'namespace-type': Flags.string({ description: 'The namespace type.', options: ['http', 'private-dns', 'public-dns'] }),
     'namespace-name': Flags.string({ description: 'The namespace name.', helpValue: 'NAME' }),
     vpc: Flags.string({ description: 'Private DNS namespaces: the VPC id.', helpValue: 'VPC_ID' }),

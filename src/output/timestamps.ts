@@ -1,10 +1,13 @@
+import { PreciseDate } from '../registry/precise-date.js'
+
 /**
  * AWS CLI v2 timestamp rendering (cli_timestamp_format = iso8601, the default):
  * datetime.fromtimestamp(epoch, tzlocal()).isoformat() — local wall time of the machine's zone (TZ),
  * a 6-digit fraction only when the microsecond is not zero, and the offset as +HH:MM (never 'Z').
  */
 export function isoTimestamp(value: Date | number | string): string {
-  const epochSeconds = typeof value === 'number' ? value : (value instanceof Date ? value : new Date(value)).getTime() / 1000
+  const epochSeconds =
+    typeof value === 'number' ? value : value instanceof PreciseDate ? value.epochSeconds : (value instanceof Date ? value : new Date(value)).getTime() / 1000
   // Python's fromtimestamp: split into integer seconds and a fraction rounded half-even to microseconds.
   let seconds = Math.trunc(epochSeconds)
   let micros = roundHalfEven((epochSeconds - seconds) * 1e6)

@@ -8,5 +8,5 @@ export async function createRegistry(settings: Settings): Promise<Registry> {
     return new RemoteRegistry(settings)
   }
   const { LocalRegistry } = await import('../backends/local/local-registry.js')
-  return new LocalRegistry({ path: settings.registryPath, region: settings.region, accountId: settings.accountId, seed: settings.seed, now: settings.now })
+  return new LocalRegistry({ path: settings.registryPath, region: settings.region, accountId: settings.accountId, seed: settings.seed, now: settings.now, operationDelayMs: settings.operationDelayMs })
 }

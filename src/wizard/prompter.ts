@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream'
 import type { Verdict } from './rules.js'
 
 export interface Choice<T> {
@@ -52,7 +53,26 @@ export interface PromptContext {
 export class InquirerPrompter implements Prompter {
   private prompts?: typeof import('@inquirer/prompts')
 
-  constructor(private readonly context: PromptContext = {}) {}
+  private readonly context: PromptContext
+
+  constructor(context: PromptContext = {}) {
+    this.context = context
+    this.target = context.output
+  }
+
+  private readonly target?: NodeJS.WritableStream
+
+  /**
+   * The context for one prompt. Each prompt ends its output stream when done (fine for the terminal,
+   * which is never closed); a given stream gets a fresh front per prompt that passes writes on but
+   * not the end, so one session can hold many prompts.
+   */
+  private promptContext(): PromptContext {
+    const target = this.target
+    if (target === undefined) return this.context
+    const output = new Writable({ write: (chunk, encoding, callback) => void target.write(chunk, encoding, callback) })
+    return { ...this.context, output }
+  }
 
   private async load(): Promise<typeof import('@inquirer/prompts')> {
     this.prompts ??= await import('@inquirer/prompts')
@@ -71,7 +91,7 @@ export class InquirerPrompter implements Prompter {
   }
 
   input(q: InputQuestion): Promise<string> {
-    return this.ask((p) => p.input({ message: q.message, default: q.default, validate: q.validate }, this.context))
+    return this.ask((p) => p.input({ message: q.message, default: q.default, validate: q.validate }, this.promptContext()))
   }
 
   select<T>(q: SelectQuestion<T>): Promise<T> {
@@ -82,16 +102,16 @@ export class InquirerPrompter implements Prompter {
           default: q.default,
           choices: q.choices.map((c) => ({ value: c.value, name: c.name, description: c.description, disabled: c.disabled === undefined ? false : `(${c.disabled})` })),
         },
-        this.context,
+        this.promptContext(),
       ),
     )
   }
 
   confirm(q: ConfirmQuestion): Promise<boolean> {
-    return this.ask((p) => p.confirm({ message: q.message, default: q.default }, this.context))
+    return this.ask((p) => p.confirm({ message: q.message, default: q.default }, this.promptContext()))
   }
 
   say(text: string): void {
-    ;(this.context.output ?? process.stdout).write(`${text}\n`)
+    ;(this.target ?? process.stdout).write(`${text}\n`)
   }
 }

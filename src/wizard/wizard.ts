@@ -3,7 +3,7 @@ import { instanceNeeds } from './answers.js'
 import type { Choice, Prompter } from './prompter.js'
 import type { ExistingNamespace } from './rules.js'
 import * as rules from './rules.js'
-import { endpointProblem, regionProblem } from '../config/keys.js'
+import { absolutePath, endpointProblem, regionProblem } from '../config/keys.js'
 
 /** Answers given as flags; the wizard asks only for the others. */
 export interface GivenAnswers {
@@ -119,14 +119,15 @@ async function askBackend(deps: WizardDeps): Promise<{ backend: BackendAnswer; e
             const verdict = rules.registryPath(value)
             if (verdict !== true) return verdict
             try {
-              existing = await deps.probe({ kind: 'local', registryPath: value })
+              existing = await deps.probe({ kind: 'local', registryPath: absolutePath(value) })
               return true
             } catch (error) {
               return (error as Error).message
             }
           },
         }))
-      const backend: BackendAnswer = { kind: 'local', registryPath }
+      // A path relative to here (or ~/...) is made absolute: the summary, the script and a saved profile name one file.
+      const backend: BackendAnswer = { kind: 'local', registryPath: absolutePath(registryPath) }
       if (given.registryPath !== undefined) {
         try {
           existing = await deps.probe(backend)

@@ -7,10 +7,10 @@ import { parseArgv } from '../../src/cli/argv.js'
 import { executeOperation } from '../../src/cli/execute.js'
 import { buildParameters } from '../../src/cli/parameters.js'
 import { describeError } from '../../src/cli/report-error.js'
+import { executeOptions } from '../../src/cli/run-operation.js'
 import { resolveSettings } from '../../src/cli/settings.js'
 import { parseResponseBody } from '../../src/backends/remote/response-body.js'
 import { operationSpec, structureShape } from '../../src/model/index.js'
-import { xformName } from '../../src/model/names.js'
 import type { OperationSpec } from '../../src/model/index.js'
 import { formatValue } from '../../src/output/render.js'
 import type { OutputFormat } from '../../src/output/render.js'
@@ -67,24 +67,12 @@ function cloudmapParams(spec: OperationSpec, argv: readonly string[]): Record<st
   return buildParameters(parseArgv(argv.slice(1), specs), specs)
 }
 
-/** --query, --no-paginate and the client-side paging options of a fixture's argv. */
+/** --query, --no-paginate and the client-side paging options of a fixture's argv, as cloudmap derives them. */
 function optionsOf(spec: OperationSpec, argv: readonly string[]) {
-  const parsed = parseArgv(argv.slice(1), operationArguments(spec))
-  const s = resolveSettings(parsed, { AWS_DEFAULT_REGION: 'us-east-1' })
-  const pageSize = parsed.get('page-size')
-  const maxItems = parsed.get('max-items')
-  const startingToken = parsed.get('starting-token')
-  // As operation-command.ts: the operation's own token or limit (--next-token, --max-results) means one raw call.
-  const own = spec.paginator ? parsed.has(xformName(spec.paginator.inputToken)) || parsed.has(xformName(spec.paginator.limitKey)) : false
-  return {
-    query: s.query,
-    paginate: s.paginate && !own,
-    paging: {
-      ...(typeof pageSize === 'string' ? { pageSize: Number(pageSize) } : {}),
-      ...(typeof maxItems === 'string' ? { maxItems: Number(maxItems) } : {}),
-      ...(typeof startingToken === 'string' ? { startingToken } : {}),
-    },
-  }
+  const specs = operationArguments(spec)
+  const parsed = parseArgv(argv.slice(1), specs)
+  const settings = resolveSettings(parsed, { AWS_DEFAULT_REGION: 'us-east-1' })
+  return executeOptions(spec, buildParameters(parsed, specs), settings, parsed)
 }
 
 /**
@@ -164,7 +152,7 @@ describe.each(fixtures)('golden %s', (_name, fx) => {
       }
       const pg = spec.paginator
       const params = strip(pg ? strip(pages[0].request, [pg.inputToken]) : pages[0].request, ignore)
-      const out = await executeOperation(spec, params, { output: format, width: 80, color: false, tty: false, ...optionsOf(spec, fx.command) }, call)
+      const out = await executeOperation(spec, params, { ...optionsOf(spec, fx.command), output: format, width: 80, color: false, tty: false }, call)
       expect(out).toBe(expected)
       expect(i, 'number of calls').toBe(pages.length)
     })

@@ -30,8 +30,7 @@ export class LocalRegistry implements Registry {
   }
 
   async invoke<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> {
-    const handler = HANDLERS[op] as Handler<K> | undefined
-    if (!handler) throw serviceError('NotImplemented', `The local registry does not implement ${op} yet.`, 501)
+    const handler = HANDLERS[op] as Handler<K>
     const state = await this.load()
     const ctx = createContext(this.options, state.sequence)
     const output = handler(state, input, ctx)

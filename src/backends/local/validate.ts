@@ -12,13 +12,26 @@ import { serviceError } from '../../registry/errors.js'
  */
 export function validateInput(op: OperationName, input: unknown): void {
   const errors: string[] = []
-  walk(input ?? {}, shape(operationSpec(op).input), '', errors)
+  const inputShape = operationSpec(op).input
+  walk(input ?? {}, inputShape, '', errors)
   if (errors.length > 0) {
     throw serviceError('InvalidInput', `${errors.length} validation error${errors.length === 1 ? '' : 's'} detected: ${errors.join('; ')}`)
   }
 }
 
 const patterns = new Map<string, RegExp | null>()
+
+/** What the model's less readable patterns mean, keyed by shape name, appended to the AWS wording. */
+const PATTERN_HINTS: Record<string, string> = {
+  ServiceName: 'DNS labels of letters, digits, _ and -, each up to 63 characters, 127 in all',
+  NamespaceNamePublic: 'a domain name such as example.com',
+  NamespaceNameHttp: "printable ASCII without spaces, not starting with 'arn:'",
+  NamespaceNamePrivate: "printable ASCII without spaces, not starting with 'arn:'",
+  NamespaceName: 'printable ASCII without spaces',
+  InstanceId: 'letters, digits and _ / : . @ -',
+  AttrKey: 'printable ASCII without spaces',
+  AttrValue: 'printable ASCII, spaces and tabs, not starting with a space or tab',
+}
 
 /** Model patterns are Java regular expressions matched against the whole value. */
 function compiled(pattern: string): RegExp | null {
@@ -62,7 +75,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Constraint failures of a string against its shape, as "Member must ..." phrases. */
-function stringProblems(value: string, s: Extract<Shape, { type: 'string' }>): string[] {
+function stringProblems(value: string, s: Extract<Shape, { type: 'string' }>, shapeName: string): string[] {
   const problems: string[] = []
   // Lengths count characters (code points), as the service does, not UTF-16 units.
   const length = [...value].length
@@ -70,13 +83,15 @@ function stringProblems(value: string, s: Extract<Shape, { type: 'string' }>): s
   if (s.max !== undefined && length > s.max) problems.push(`Member must have length less than or equal to ${s.max}`)
   const re = s.pattern === undefined ? null : compiled(s.pattern)
   if (re !== null && !re.test(value)) {
-    problems.push(`Member must satisfy regular expression pattern: ${s.pattern}`)
+    const hint = PATTERN_HINTS[shapeName]
+    problems.push(`Member must satisfy regular expression pattern: ${s.pattern}${hint === undefined ? '' : ` (${hint})`}`)
   }
   if (s.enum !== undefined && !s.enum.includes(value)) problems.push(`Member must satisfy enum value set: [${s.enum.join(', ')}]`)
   return problems
 }
 
-function walk(value: unknown, s: Shape, path: string, errors: string[]): void {
+function walk(value: unknown, shapeName: string, path: string, errors: string[]): void {
+  const s = shape(shapeName)
   const where = path === '' ? 'input' : path
   switch (s.type) {
     case 'structure': {
@@ -86,7 +101,7 @@ function walk(value: unknown, s: Shape, path: string, errors: string[]): void {
       }
       for (const [member, memberShape] of Object.entries(s.members)) {
         const v = value[member]
-        if (v !== undefined && v !== null) walk(v, shape(memberShape), join(path, member), errors)
+        if (v !== undefined && v !== null) walk(v, memberShape, join(path, member), errors)
       }
       return
     }
@@ -96,7 +111,7 @@ function walk(value: unknown, s: Shape, path: string, errors: string[]): void {
       if (s.max !== undefined && value.length > s.max) fail(errors, value, where, `Member must have length less than or equal to ${s.max}`)
       value.forEach((item, i) => {
         if (item === undefined || item === null) fail(errors, null, `${where}[${i}]`, 'Member must not be null')
-        else walk(item, shape(s.member), `${where}[${i}]`, errors)
+        else walk(item, s.member, `${where}[${i}]`, errors)
       })
       return
     }
@@ -108,17 +123,17 @@ function walk(value: unknown, s: Shape, path: string, errors: string[]): void {
       const keyShape = shape(s.key)
       for (const [k, v] of entries) {
         if (keyShape.type === 'string') {
-          const problems = stringProblems(k, keyShape)
+          const problems = stringProblems(k, keyShape, s.key)
           if (problems.length > 0) fail(errors, k, where, `Map keys must satisfy constraint: [${problems.join(', ')}]`)
         }
         if (v === undefined || v === null) fail(errors, null, `${where}.${k}`, 'Member must not be null')
-        else walk(v, shape(s.value), `${where}.${k}`, errors)
+        else walk(v, s.value, `${where}.${k}`, errors)
       }
       return
     }
     case 'string': {
       if (typeof value !== 'string') return fail(errors, value, where, 'Member must be a string')
-      for (const problem of stringProblems(value, s)) fail(errors, value, where, problem)
+      for (const problem of stringProblems(value, s, shapeName)) fail(errors, value, where, problem)
       return
     }
     case 'integer':

@@ -1,5 +1,6 @@
 import type { Settings } from '../../cli/settings.js'
 import type { OperationName } from '../../model/index.js'
+import { operationSpec } from '../../model/index.js'
 import { CloudmapError, serviceError } from '../../registry/errors.js'
 import type { Input, Output, Registry } from '../../registry/registry.js'
 import { parseResponseBody } from './response-body.js'
@@ -26,7 +27,7 @@ export class RemoteRegistry implements Registry {
       await client.send(new Command(request))
       // The AWS CLI prints what the service sent, parsed through the model: use the raw body rather than
       // the SDK's output, which rounds timestamps to milliseconds and 64-bit revisions to doubles.
-      return parseResponseBody(capturedBodies.get(request)) as Output<K>
+      return parseResponseBody(capturedBodies.get(request), operationSpec(op).output) as Output<K>
     } catch (error) {
       throw this.translate(error, capturedBodies.get(request))
     }

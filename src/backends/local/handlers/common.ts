@@ -10,15 +10,21 @@ export function idFromIdOrArn(value: string): string {
   return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value
 }
 
+/** The record with this id, or with this ARN (which must be the record's own: same kind, Region and account). */
+function lookup<T extends { Arn: string }>(records: Record<string, T>, idOrArn: string): T | undefined {
+  const record = records[idFromIdOrArn(idOrArn)]
+  return record && (!idOrArn.startsWith('arn:') || record.Arn === idOrArn) ? record : undefined
+}
+
 export function findNamespace(state: RegistryState, idOrArn: string): NamespaceRecord {
-  const ns = state.namespaces[idFromIdOrArn(idOrArn)]
-  if (!ns) throw serviceError('NamespaceNotFound', `Namespace not found: ${idOrArn}. Check the id with list-namespaces.`)
+  const ns = lookup(state.namespaces, idOrArn)
+  if (!ns) throw serviceError('NamespaceNotFound', `Namespace not found: ${idOrArn}`)
   return ns
 }
 
 export function findService(state: RegistryState, idOrArn: string): ServiceRecord {
-  const srv = state.services[idFromIdOrArn(idOrArn)]
-  if (!srv) throw serviceError('ServiceNotFound', `Service not found: ${idOrArn}. Check the id with list-services.`)
+  const srv = lookup(state.services, idOrArn)
+  if (!srv) throw serviceError('ServiceNotFound', `Service not found: ${idOrArn}`)
   return srv
 }
 
