@@ -4,20 +4,21 @@ import type { Settings } from '../../src/cli/settings.js'
 import { describeRegistryContract } from '../contract/registry.contract.js'
 import { HAS_MOTO, type Moto, startMoto } from '../helpers/moto.js'
 
-// The contract suite against moto_server (an independent mock of AWS) through the remote backend.
 /**
+ * The contract suite against moto_server (an independent mock of AWS) through the remote backend.
  * Where moto_server (5.2.1) departs from AWS Cloud Map's documented behaviour: the contract cases it fails,
  * by reason. Each is skipped on moto with its reason; the local registry follows AWS there. Regenerate the
  * list by running this suite with an empty table and reading the failures.
  */
 const MOTO_DEPARTURES: Record<string, readonly string[]> = {
+  "moto answers UpdateHttpNamespace with a lower-case operationId": [
+    "UpdateHttpNamespace changes the description through an UPDATE_NAMESPACE operation on the namespace",
+  ],
   "moto allows duplicate namespace and service names and keeps HttpName equal to Name": [
-    "CreateHttpNamespace returns an OperationId; GetOperation reports CREATE_NAMESPACE with the new namespace in Targets.NAMESPACE",
     "a second HTTP namespace with the same name fails with NamespaceAlreadyExists",
     "a second public DNS namespace with the same name fails with NamespaceAlreadyExists",
     "a private DNS namespace name is unique within its VPC, and may be reused in another VPC",
     "a reused namespace Name gets a distinct HttpName (\"if you reuse Name ... a generated hash is added to HttpName\")",
-    "UpdateHttpNamespace changes the description through an UPDATE_NAMESPACE operation on the namespace",
     "UpdateHttpNamespace requires Namespace.Description (HttpNamespaceChange) and limits it to 1,024 characters",
     "CreateService / GetService / ListServices; in a DNS namespace a name differing only by case fails with ServiceAlreadyExists",
     "in an HTTP namespace, reached only through the API, service names may differ only by case (CreateService Name)",
@@ -100,6 +101,7 @@ const MOTO_DEPARTURES: Record<string, readonly string[]> = {
     "ListOperations pages with MaxResults (1-100) and NextToken",
   ],
   "moto never returns ServiceCount, InstanceCount, ResourceOwner, CreatedByAccount or OwnerAccount": [
+    "CreateHttpNamespace returns an OperationId; GetOperation reports CREATE_NAMESPACE with the new namespace in Targets.NAMESPACE",
     "NamespaceSummary.ServiceCount counts the services of the namespace",
     "GetOperation describes an operation: Id, OwnerAccount, Type, Status, CreateDate, UpdateDate and Targets",
   ],

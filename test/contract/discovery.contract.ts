@@ -107,12 +107,18 @@ export function discoveryContract(make: MakeBackend): void {
       expect(await discovered(call, { NamespaceName: 'max', ServiceName: 's', MaxResults: 1000 })).toEqual([])
     })
 
-    rule(make, 'without MaxResults DiscoverInstances returns up to 100 instances ("Cloud Map returns up to 100 instances")', async ({ call }) => {
+    rule(make, 'without MaxResults, DiscoverInstances, ListInstances and GetInstancesHealthStatus return up to 100 instances ("Cloud Map returns up to 100 instances")', async ({ call }) => {
       const ns = await httpNamespace(call, 'hundred')
       const srv = await service(call, { Name: 's', NamespaceId: ns })
       for (let i = 0; i < 101; i++) await register(call, srv.id, `i-${i}`, {})
       expect(await discovered(call, { NamespaceName: 'hundred', ServiceName: 's' })).toHaveLength(100)
       expect(await discovered(call, { NamespaceName: 'hundred', ServiceName: 's', MaxResults: 101 })).toHaveLength(101)
+      const listed = await call('ListInstances', { ServiceId: srv.id })
+      expect(listed.Instances).toHaveLength(100)
+      expect((await call('ListInstances', { ServiceId: srv.id, NextToken: listed.NextToken })).Instances).toHaveLength(1)
+      const health = await call('GetInstancesHealthStatus', { ServiceId: srv.id })
+      expect(Object.keys(health.Status!)).toHaveLength(100)
+      expect(health.NextToken).toBeTruthy()
     })
 
     rule(make, 'query and optional parameters are attribute maps checked against the model (AttrKey, AttrValue) -> InvalidInput', async ({ call }) => {

@@ -37,6 +37,8 @@ export function namespaceContract(make: MakeBackend): void {
       const ns = await httpNamespace(call, 'arn-ok')
       const arn = (await call('GetNamespace', { Id: ns })).Namespace!.Arn!
       expect((await call('GetNamespace', { Id: arn })).Namespace!.Id).toBe(ns)
+      // The ARN must be the namespace's own, not any ARN ending in its id.
+      expect(await errorCode(call('GetNamespace', { Id: arn.replace(':namespace/', ':service/') }))).toBe('NamespaceNotFound')
       await succeeded(call, call('UpdateHttpNamespace', { Id: arn, Namespace: { Description: 'by arn' } }))
       expect((await call('GetNamespace', { Id: ns })).Namespace!.Description).toBe('by arn')
       await succeeded(call, call('DeleteNamespace', { Id: arn }))

@@ -34,7 +34,7 @@ export class ScriptedPrompter implements Prompter {
     return this.steps.length
   }
 
-  private next(question: string): ScriptedAnswer {
+  private next(question: string): Exclude<ScriptedAnswer, typeof CTRL_C> {
     this.asked.push(question)
     const step = this.steps.shift()
     if (!step) throw new Error(`The script has no answer for "${question}"`)

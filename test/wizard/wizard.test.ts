@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import type { OperationName } from '../../src/model/index.js'
 import { serviceError } from '../../src/registry/errors.js'
@@ -37,6 +37,10 @@ function scene() {
   const state = () => JSON.parse(readFileSync(registry, 'utf8'))
   return { dir, registry, configDir, env, run, state }
 }
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
 
 const LOCAL: Step[] = [
   ['Where should the registry live?', 'local'],
@@ -187,8 +191,11 @@ describe('the wizard', () => {
   })
 
   it('checks that a remote endpoint answers, and lets the user change the answers', async () => {
-    const { run, state, env } = scene()
-    Object.assign(env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' })
+    const { run, state } = scene()
+    // The AWS SDK reads credentials from the process environment.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test')
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test')
+    vi.stubEnv('AWS_PROFILE', undefined)
     const { code, prompter } = await run([
       ['Where should the registry live?', 'remote'],
       ['Endpoint URL', 'localhost:9'],
@@ -211,7 +218,7 @@ describe('the wizard', () => {
       '"localhost:9" has no scheme: it must be of the form http://<hostname>/ or https://<hostname>/',
       '"not a region" is not a region name (letters, digits and hyphens, such as us-east-1)',
     ])
-    console.log(prompter.said); expect(prompter.said).toContain('✖ http://127.0.0.1:9 did not answer: Could not connect to the endpoint URL: "http://127.0.0.1:9/"')
+    expect(prompter.said).toContain('✖ http://127.0.0.1:9 did not answer: Could not connect to the endpoint URL: "http://127.0.0.1:9/"')
     // Back on the default backend, there is nothing to remember: no question about saving it.
     expect(prompter.asked).not.toContain(expect.stringMatching(/^Use this backend/))
     expect(Object.values(state().namespaces)).toMatchObject([{ Name: 'shop' }])
