@@ -11,6 +11,9 @@ import { HAS_MOTO, type Moto, startMoto } from '../helpers/moto.js'
  * list by running this suite with an empty table and reading the failures.
  */
 const MOTO_DEPARTURES: Record<string, readonly string[]> = {
+  "moto reports HealthStatus HEALTHY for a service without a health check, where AWS reports UNKNOWN": [
+    "DiscoverInstances answers with HttpInstanceSummary: InstanceId, NamespaceName (the HttpName), ServiceName, HealthStatus, Attributes",
+  ],
   "moto answers UpdateHttpNamespace with a lower-case operationId": [
     "UpdateHttpNamespace changes the description through an UPDATE_NAMESPACE operation on the namespace",
   ],
@@ -19,15 +22,11 @@ const MOTO_DEPARTURES: Record<string, readonly string[]> = {
     "a second public DNS namespace with the same name fails with NamespaceAlreadyExists",
     "a private DNS namespace name is unique within its VPC, and may be reused in another VPC",
     "a reused namespace Name gets a distinct HttpName (\"if you reuse Name ... a generated hash is added to HttpName\")",
-    "UpdateHttpNamespace requires Namespace.Description (HttpNamespaceChange) and limits it to 1,024 characters",
-    "CreateService / GetService / ListServices; in a DNS namespace a name differing only by case fails with ServiceAlreadyExists",
     "in an HTTP namespace, reached only through the API, service names may differ only by case (CreateService Name)",
-    "DiscoverInstances answers with HttpInstanceSummary: InstanceId, NamespaceName (the HttpName), ServiceName, HealthStatus, Attributes",
     "DiscoverInstances finds a namespace by its HttpName, which differs from Name when the name was reused",
   ],
   "moto writes HostedZoneId as /hostedzone/<id>": [
     "DNS namespaces get a Route 53 hosted zone and an SOA TTL (Namespace.Properties.DnsProperties)",
-    "UpdatePrivateDnsNamespace changes the SOA TTL and description; the hosted zone stays",
   ],
   "moto accepts only ids where AWS also accepts ARNs": [
     "a namespace id or its ARN is accepted wherever a namespace Id is taken (Get/Update/DeleteNamespace Id: \"ID or ARN\")",
@@ -41,6 +40,7 @@ const MOTO_DEPARTURES: Record<string, readonly string[]> = {
     "a RegisterInstance retry with the same CreatorRequestId returns the same operation; the id reused for another instance -> DuplicateRequest",
   ],
   "moto does not check inputs against the model constraints, quotas or the documented cross-field rules": [
+    "UpdateHttpNamespace requires Namespace.Description (HttpNamespaceChange) and limits it to 1,024 characters",
     "more than 50 tags on a new namespace fail with TooManyTagsException (50 tags per resource)",
     "each Update*Namespace applies to its own namespace type only -> InvalidInput",
     "an Update*DnsNamespace with nothing to change is rejected -> InvalidInput",
@@ -110,10 +110,12 @@ const MOTO_DEPARTURES: Record<string, readonly string[]> = {
     "DeleteService fails with ResourceInUse while instances are registered, then deletes the service with its attributes and tags",
   ],
   "moto replaces DnsProperties / DnsConfig on update instead of applying the documented changes": [
+    "UpdatePrivateDnsNamespace changes the SOA TTL and description; the hosted zone stays",
     "CreateService in an unknown namespace fails with NamespaceNotFound; GetService/DeleteService/UpdateService of an unknown id with ServiceNotFound",
     "UpdateService changes record TTLs and the description through an UPDATE_SERVICE operation on the service",
   ],
   "moto returns Service.Type only when the request gave one": [
+    "CreateService / GetService / ListServices; in a DNS namespace a name differing only by case fails with ServiceAlreadyExists",
     "a service without DnsConfig is Type HTTP, one with DNS records DNS_HTTP (Service.Type)",
   ],
   "moto reports every instance HEALTHY and ignores custom health and HealthStatus rules": [
