@@ -93,8 +93,10 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
       io.out(`${describeAnswers(answers)}\n`)
     } else {
       if (given.services?.length || given.instances?.length) {
-        // Services and instances given as flags are checked like typed answers, before any question.
-        const partial = { namespace: { type: given.namespaceType ?? 'HTTP', name: given.namespaceName ?? 'placeholder', vpc: given.vpc ?? (given.namespaceType === 'DNS_PRIVATE' ? 'vpc-00000000' : undefined) }, services: given.services ?? [], instances: given.instances ?? [] }
+        // Services and instances given as flags are checked like typed answers, before any question
+        // (against the most permissive namespace type when the type is still to be asked).
+        const type = given.namespaceType ?? 'DNS_PUBLIC'
+        const partial = { namespace: { type, name: 'placeholder' }, services: given.services ?? [], instances: given.instances ?? [] }
         const problems = answerProblems(partial).filter((p) => !p.startsWith('namespace:'))
         if (problems.length > 0) throw new CommandUsageError(`These answers are not valid:\n  ${problems.join('\n  ')}`)
       }
@@ -112,6 +114,9 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
         io.out('Nothing was created.\n')
         return 0
       }
+      // Flag answers meet the namespace chosen at the prompt only now: check the whole set once more.
+      const problems = answerProblems(answers).filter((p) => !p.startsWith('namespace:'))
+      if (problems.length > 0) throw new CommandUsageError(`These answers are not valid:\n  ${problems.join('\n  ')}`)
     }
 
     const registry = await registryFor(answers.backend)

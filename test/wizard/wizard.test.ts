@@ -356,3 +356,16 @@ describe('creating, all or nothing', () => {
     expect(error.leftovers).toEqual([expect.stringMatching(/^namespace shop \(ns-\w+\): still down — remove it with: cloudmap delete-namespace --id ns-\w+$/)])
   })
 })
+
+describe('flag answers in an interactive session', () => {
+  it('are checked against the namespace chosen at the prompt, before anything is written', async () => {
+    const { run, registry } = scene()
+    const { code, stderr } = await run(
+      [...LOCAL, ['Namespace type', 'HTTP'], ['Namespace name', 'shop'], ['Register an instance in www?', false], ['Create it now?', true]],
+      { service: ['name=www,records=A'] } as InitFlags,
+    )
+    expect(code).toBe(252)
+    expect(stderr).toContain('service www: an HTTP namespace has no DNS records (records=A); use records=NONE or a DNS namespace.')
+    expect(existsSync(registry)).toBe(false)
+  })
+})
