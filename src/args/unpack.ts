@@ -2,7 +2,7 @@ import type { Shape } from '../model/index.js'
 import { shape } from '../model/index.js'
 import { CloudmapError, paramError } from '../registry/errors.js'
 import { loadParamfile } from './paramfile.js'
-import { pyRepr } from './python-repr.js'
+import { pyStrRepr } from '../python/values.js'
 import { parseShorthand, ShorthandParseError } from './shorthand.js'
 import { parsePythonJson } from './python-json.js'
 
@@ -89,7 +89,7 @@ function parseJson(flag: string, text: string): unknown {
  */
 export function pythonInt(text: string): number {
   const t = text.trim()
-  if (!/^[+-]?\d+(_\d+)*$/.test(t)) throw new CloudmapError('other', `invalid literal for int() with base 10: ${pyRepr(text)}`)
+  if (!/^[+-]?\d+(_\d+)*$/.test(t)) throw new CloudmapError('other', `invalid literal for int() with base 10: ${pyStrRepr(text)}`)
   return Number(t.replaceAll('_', ''))
 }
 

@@ -1,7 +1,7 @@
 import type { Shape } from '../model/index.js'
 import { shape } from '../model/index.js'
 import { paramError } from '../registry/errors.js'
-import { pyStr, pyTypeName } from './python-repr.js'
+import { pyClass, pyStr } from '../python/values.js'
 
 /**
  * The AWS CLI's client-side parameter validation (botocore/validate.py ParamValidator): required and
@@ -20,7 +20,7 @@ function label(path: string): string {
 }
 
 function typeError(value: unknown, path: string, valid: string, errors: string[]): void {
-  errors.push(`Invalid type for parameter ${label(path)}, value: ${pyStr(value)}, type: ${pyTypeName(value)}, valid types: ${valid}`)
+  errors.push(`Invalid type for parameter ${label(path)}, value: ${pyStr(value)}, type: ${pyClass(value)}, valid types: ${valid}`)
 }
 
 function validate(value: unknown, s: Shape, path: string, errors: string[]): void {

@@ -1,6 +1,6 @@
 import { loadParamfile } from '../args/paramfile.js'
 import { parsePythonJson } from '../args/python-json.js'
-import { pyTypeName } from '../args/python-repr.js'
+import { pyClass } from '../python/values.js'
 import { CloudmapError, paramError } from '../registry/errors.js'
 import type { ParsedArgs } from './argv.js'
 
@@ -45,7 +45,7 @@ export async function loadCliInput(parsed: ParsedArgs): Promise<Record<string, u
   }
   const document = flag === 'cli-input-json' ? loadJson(text) : await loadYaml(text)
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw paramError(`Error parsing parameter '--${flag}': Invalid type: expecting map, received ${pyTypeName(document)}`)
+    throw paramError(`Error parsing parameter '--${flag}': Invalid type: expecting map, received ${pyClass(document)}`)
   }
   return document as Record<string, unknown>
 }

@@ -18,15 +18,7 @@
  * Top-level scalars are not YAML-dumped: the AWS CLI prints `json.dumps(value,
  * ensure_ascii=False)` + newline for them (`"http-ns"`, `null`, `true`, `110.0`).
  */
-import {
-  isEmptyPyDict,
-  isPyDict,
-  isPyList,
-  pyDictEntries,
-  pyFloatRepr,
-  pyNumber,
-  comparePyStrings,
-} from './text.js'
+import { isEmptyPyDict, isPyDict, isPyList, pyDictEntries, pyFloatRepr, pyNumber, comparePyStrings } from '../python/values.js'
 
 /** `--output yaml`. A `{}` response (empty-output operations) prints nothing. */
 export function formatYaml(data: unknown): string {

@@ -2,7 +2,7 @@ import type { Settings } from '../cli/settings.js'
 import { resolveSettings } from '../cli/settings.js'
 import { CommandUsageError, describeFailure, flagMap } from '../config/command-support.js'
 import { DEFAULT_PROFILE } from '../config/file.js'
-import { absolutePath } from '../config/keys.js'
+import { absolutePath, PROFILE_NAME } from '../config/keys.js'
 import { selectProfile } from '../config/resolve.js'
 import { describeError } from '../cli/report-error.js'
 import { operationSpec } from '../model/index.js'
@@ -210,7 +210,10 @@ export function givenAnswers(flags: InitFlags): GivenAnswers {
     given.services = flags.service.map((s) => parseServiceSpec(s, records))
   }
   if (flags.instance?.length) given.instances = flags.instance.map((i) => parseInstanceSpec(i, given.services ?? []))
-  if (flags['save-profile'] !== undefined) given.saveProfile = flags['save-profile']
+  if (flags['save-profile'] !== undefined) {
+    if (!PROFILE_NAME.test(flags['save-profile'])) throw new CommandUsageError(`Profile names are 1 to 64 letters, digits, '.', '_' or '-': "${flags['save-profile']}"`)
+    given.saveProfile = flags['save-profile']
+  }
   return given
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { LosslessNumber } from 'lossless-json'
-import { OutputFormatError, formatText, pyFloatRepr, pyRepr } from '../../src/output/text.js'
+import { OutputFormatError, formatText } from '../../src/output/text.js'
+import { pyFloatRepr, pyRepr } from '../../src/python/values.js'
 import { expectedStdout, loadCases } from './golden.js'
 
 describe('formatText: golden captures (AWS CLI 2.9.19 stdout, byte for byte)', () => {

@@ -4,20 +4,8 @@
  * Rendering is in `render.ts`.
  */
 import { awsTextWidth } from '../east-asian-width.js'
-import {
-  OutputFormatError,
-  comparePyStrings,
-  isPyDict,
-  isPyList,
-  isPyScalar,
-  pyDictEntries,
-  pyDictGet,
-  pyNumber,
-  pyRepr,
-  pyStr,
-  pyTruthy,
-  pyTypeName,
-} from '../text.js'
+import { comparePyStrings, isPyDict, isPyList, isPyScalar, pyDictEntries, pyDictGet, pyNumber, pyRepr, pyStr, pyTruthy, pyTypeName } from '../../python/values.js'
+import { OutputFormatError } from '../text.js'
 
 /** `table.Section`. */
 export class Section {
