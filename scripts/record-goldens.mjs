@@ -285,6 +285,20 @@ function scenario() {
     { name: 'list-operations', read: true, argv: () => ['list-operations'] },
     { name: 'list-operations-page-size-2', read: true, argv: () => ['list-operations', '--page-size', '2'] },
     { name: 'list-operations-filter-query', read: true, argv: () => ['list-operations', '--filters', 'Name=TYPE,Values=REGISTER_INSTANCE,Condition=EQ', '--query', 'Operations[].Status'] },
+    // updates, tags, health and revision: the rest of the 30 operations (moto does not implement
+    // Get/Update/DeleteServiceAttributes: it answers HTTP 500, which the AWS CLI retries, so they are not recorded)
+    { name: 'update-http-namespace', argv: () => ['update-http-namespace', '--id', c.nsHttp, '--namespace', 'Description=updated HTTP namespace'] },
+    { name: 'update-private-dns-namespace', argv: () => ['update-private-dns-namespace', '--id', c.nsPriv, '--namespace', 'Description=private ns v2,Properties={DnsProperties={SOA={TTL=120}}}'] },
+    { name: 'update-public-dns-namespace', argv: () => ['update-public-dns-namespace', '--id', c.nsPub, '--namespace', '{"Description": "public v2", "Properties": {"DnsProperties": {"SOA": {"TTL": 90}}}}'] },
+    { name: 'get-namespace-private-after-update', read: true, argv: () => ['get-namespace', '--id', c.nsPriv] },
+    { name: 'update-service-web', argv: () => ['update-service', '--id', c.srvWeb, '--service', 'Description=web v2,DnsConfig={DnsRecords=[{Type=A,TTL=120},{Type=SRV,TTL=30}]}'], then: opId('opUpdSrv') },
+    { name: 'get-operation-update-service', read: true, argv: () => ['get-operation', '--operation-id', c.opUpdSrv] },
+    { name: 'tag-resource-service', argv: () => ['tag-resource', '--resource-arn', `arn:aws:servicediscovery:us-east-1:123456789012:service/${c.srvApi}`, '--tags', 'Key=tier,Value=api', 'Key=owner,Value=team ✓'] },
+    { name: 'list-tags-for-resource-service', read: true, argv: () => ['list-tags-for-resource', '--resource-arn', `arn:aws:servicediscovery:us-east-1:123456789012:service/${c.srvApi}`] },
+    { name: 'untag-resource-service', argv: () => ['untag-resource', '--resource-arn', `arn:aws:servicediscovery:us-east-1:123456789012:service/${c.srvApi}`, '--tag-keys', 'tier'] },
+    { name: 'update-instance-custom-health-status', argv: () => ['update-instance-custom-health-status', '--service-id', c.srvWeb, '--instance-id', 'i-web-2', '--status', 'UNHEALTHY'] },
+    { name: 'get-instances-health-status-web-instances', read: true, argv: () => ['get-instances-health-status', '--service-id', c.srvWeb, '--instances', 'i-web-1', 'i-web-2'] },
+    { name: 'discover-instances-revision-api', read: true, argv: () => ['discover-instances-revision', '--namespace-name', 'golden-http', '--service-name', 'api'] },
     // teardown
     { name: 'deregister-instance-web-3', argv: () => ['deregister-instance', '--service-id', c.srvWeb, '--instance-id', 'i-web-3'], then: opId('opDereg') },
     { name: 'get-operation-deregister-instance', read: true, argv: () => ['get-operation', '--operation-id', c.opDereg] },
