@@ -2,6 +2,7 @@ import { Command, Flags } from '@oclif/core'
 import type { OperationSpec } from '../model/index.js'
 import type { ArgumentSpec } from './arguments.js'
 import { operationArguments } from './arguments.js'
+import { operationExamples } from './examples.js'
 
 /** oclif flag definitions for help and completion; parsing itself is ours (see argv.ts for why). */
 function oclifFlags(args: readonly ArgumentSpec[]) {
@@ -26,7 +27,7 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
     static override description = `${op.summary}\n\nThe same as \`aws servicediscovery ${op.cliName}\` (the ${op.name} API), against the local registry or the endpoint given by --endpoint-url.`
     static override flags = oclifFlags(args)
     static override strict = false
-    static override examples = [`<%= config.bin %> ${op.cliName} --help`]
+    static override examples = operationExamples(op)
 
     async run(): Promise<void> {
       // Arguments are parsed by runOperation with the AWS CLI's rules and messages, not by this.parse().

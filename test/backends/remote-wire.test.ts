@@ -9,6 +9,7 @@ import { runCliAsync as runCli, tempRegistry } from '../helpers/cli.js'
  * it calls, what it prints from the raw body, how service and transport errors read.
  */
 interface Seen {
+  authorization?: string
   host: string
   target: string
   body: string
@@ -24,7 +25,7 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c))
     req.on('end', async () => {
       const target = String(req.headers['x-amz-target'] ?? '')
-      seen.push({ host: String(req.headers.host), target, body })
+      seen.push({ host: String(req.headers.host), authorization: req.headers.authorization, target, body })
       const { status, body: reply } = answer(target, seen.filter((s) => s.target === target).length)
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
       res.end(reply)
@@ -89,6 +90,14 @@ describe('remote endpoint on the wire', async () => {
     expect((await runCli(['create-http-namespace', '--name', 'n', '--endpoint-url', url, '--registry', path], creds)).status).toBe(0)
     expect((await runCli(['get-namespace', '--id', 'x', '--endpoint-url', url], { ...creds, CLOUDMAP_REGISTRY: path })).status).toBe(254)
     expect(existsSync(path)).toBe(false)
+  })
+
+  it('--no-sign-request sends no Authorization header and needs no credentials', async () => {
+    answer = () => ({ status: 200, body: '{"Namespaces": []}' })
+    const r = await runCli(['list-namespaces', '--endpoint-url', url, '--no-sign-request'], { AWS_DEFAULT_REGION: 'us-east-1' })
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(seen[0].authorization).toBeUndefined()
   })
 
   it('AWS_ENDPOINT_URL_SERVICEDISCOVERY selects the endpoint like --endpoint-url', async () => {

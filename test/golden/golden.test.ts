@@ -71,7 +71,7 @@ function cloudmapParams(spec: OperationSpec, argv: readonly string[]): Record<st
 function optionsOf(spec: OperationSpec, argv: readonly string[]) {
   const specs = operationArguments(spec)
   const parsed = parseArgv(argv.slice(1), specs)
-  const settings = resolveSettings(parsed, { AWS_DEFAULT_REGION: 'us-east-1' })
+  const settings = resolveSettings(parsed, { AWS_DEFAULT_REGION: 'us-east-1', HOME: '/nonexistent', CLOUDMAP_CONFIG_DIR: '/nonexistent/cloudmap' })
   return executeOptions(spec, buildParameters(parsed, specs), settings, parsed)
 }
 

@@ -55,7 +55,9 @@ export class RemoteRegistry implements Registry {
     const seconds = (value: number | undefined) => (value === undefined || value === 0 ? undefined : value * 1000)
     config.requestHandler = { connectionTimeout: seconds(this.settings.connectTimeout) ?? 60_000, requestTimeout: seconds(this.settings.readTimeout) ?? 60_000 }
     if (this.settings.noSignRequest) {
+      // Unsigned: no signature, and no credentials looked up (the SDK would otherwise insist on some).
       config.signer = { sign: async (request) => request }
+      config.credentials = { accessKeyId: '', secretAccessKey: '' }
     } else if (this.settings.profile !== undefined) {
       config.profile = this.settings.profile
     }
