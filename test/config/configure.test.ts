@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { runCli, tempRegistry } from '../helpers/cli.js'
+import { inspectRegistry } from '../wizard/inspect.js'
 
 // `cloudmap configure` through the built binary (run `npm run build` first), each test with a config
 // folder of its own (CLOUDMAP_CONFIG_DIR) and a registry of its own.
@@ -90,15 +91,14 @@ describe('configured profiles in every command (flag > environment > profile > d
     expect(ok(['list-namespaces', '--query', 'Namespaces[0].Name', '--output', 'text'], { AWS_DEFAULT_OUTPUT: 'json' })).toBe('shop\n')
   })
 
-  it('uses the registry and account id of the selected profile', () => {
+  it('uses the registry and account id of the selected profile', async () => {
     const { ok, env } = setup()
     const { path: devRegistry } = tempRegistry()
     ok(['configure', 'set', 'registry', devRegistry, '--profile', 'dev'])
     ok(['configure', 'set', 'account_id', '210987654321', '--profile', 'dev'])
     // CLOUDMAP_REGISTRY (environment) beats the profile; without it the profile's file is used.
     ok(['create-http-namespace', '--name', 'dev-ns', '--profile', 'dev'], { CLOUDMAP_REGISTRY: undefined })
-    const state = JSON.parse(readFileSync(devRegistry, 'utf8'))
-    expect(Object.values(state.namespaces)).toMatchObject([{ Name: 'dev-ns', Arn: expect.stringContaining(':210987654321:namespace/') }])
+    expect((await inspectRegistry(devRegistry)).namespaces).toMatchObject([{ Name: 'dev-ns', Arn: expect.stringContaining(':210987654321:namespace/') }])
     expect(existsSync(env.CLOUDMAP_REGISTRY)).toBe(false)
   })
 
