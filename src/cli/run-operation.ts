@@ -70,7 +70,7 @@ async function callOperation(spec: OperationSpec, params: Record<string, unknown
   try {
     return await executeOperation(spec, params, options, async (input) => {
       const started = Date.now()
-      if (settings.debug) debugLog(`calling ${spec.name} on ${settings.endpointUrl ?? `local registry ${settings.registryPath}`}`)
+      if (settings.debug) debugLog(`calling ${spec.name} on ${settings.remote ? (settings.endpointUrl ?? `AWS in ${settings.region}`) : `local registry ${settings.registryPath}`}`)
       try {
         return (await registry.invoke(spec.name as never, input as never)) as Record<string, unknown>
       } finally {

@@ -10,6 +10,8 @@ import { resolveConfigured } from '../config/resolve.js'
 /** Everything a command needs to know besides its parameters, resolved once from flags and environment. */
 export interface Settings {
   output: OutputFormat
+  /** A remote Cloud Map endpoint answers (endpointUrl, or AWS's own when that is unset) rather than the local file. */
+  remote: boolean
   query?: string
   endpointUrl?: string
   region: string
@@ -63,6 +65,8 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
   const configured = resolveConfigured(args, env, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT_ID, registryPath: defaultRegistryPath(env) }).values
   const output = configured.output.value ?? 'json'
   if (!(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new CloudmapError('other', `Unknown output type: ${output}`)
+  // backend aws: AWS's own regional endpoint, as the SDK resolves it (no endpoint URL to give).
+  const remote = configured.backend.value === 'remote' || configured.backend.value === 'aws'
   const endpointUrl = configured.backend.value === 'remote' ? configured.endpoint_url.value : undefined
   if (configured.backend.value === 'remote' && endpointUrl === undefined) {
     throw new CloudmapError('config', `The configured backend is remote but no endpoint_url is set (${configured.backend.location}). Run \`cloudmap configure set endpoint_url URL\`.`)
@@ -75,6 +79,7 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
   }
   const settings: Settings = {
     output: output as OutputFormat,
+    remote,
     endpointUrl,
     region,
     regionGiven: regionGiven !== undefined,

@@ -54,9 +54,9 @@ export function absolutePath(value: string): string {
 export const KEY_SPECS: Record<ConfigKey, ConfigKeySpec> = {
   backend: {
     key: 'backend',
-    summary: 'Default backend: local (the registry file) or remote (endpoint_url)',
+    summary: "Default backend: local (the registry file), remote (endpoint_url) or aws (AWS's own endpoint for the region)",
     env: [],
-    check: (v) => (v === 'local' || v === 'remote' ? undefined : `backend must be local or remote, not "${v}"`),
+    check: (v) => (v === 'local' || v === 'remote' || v === 'aws' ? undefined : `backend must be local, remote or aws, not "${v}"`),
   },
   registry: {
     key: 'registry',

@@ -1,9 +1,9 @@
 import type { Settings } from '../cli/settings.js'
 import type { Registry } from './registry.js'
 
-/** The backend for these settings: a remote endpoint when one is set, else the local registry file. */
+/** The backend for these settings: a remote endpoint (or AWS's own) when chosen, else the local registry file. */
 export async function createRegistry(settings: Settings): Promise<Registry> {
-  if (settings.endpointUrl !== undefined) {
+  if (settings.remote) {
     const { RemoteRegistry } = await import('../backends/remote/remote-registry.js')
     return new RemoteRegistry(settings)
   }

@@ -107,3 +107,15 @@ describe('remote endpoint on the wire', async () => {
     expect(seen).toHaveLength(1)
   })
 })
+
+describe('backend aws', () => {
+  it('the configured backend aws goes to AWS itself: without credentials it stops before any request (253)', async () => {
+    const { dir } = tempRegistry()
+    const env = { CLOUDMAP_CONFIG_DIR: dir }
+    expect((await runCli(['configure', 'set', 'backend', 'aws'], env)).status).toBe(0)
+    const r = await runCli(['list-namespaces', '--debug'], env)
+    expect(r.status).toBe(253)
+    expect(r.stderr).toContain('calling ListNamespaces on AWS in us-east-1')
+    expect(r.stderr).toContain('Unable to locate credentials.')
+  })
+})

@@ -29,7 +29,7 @@ function cliEnv(env: Record<string, string | undefined>): Record<string, string>
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('CLOUDMAP_')) clean[k] = v
   }
-  const merged: Record<string, string | undefined> = { ...clean, TZ: 'UTC', HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CONFIG_HOME: join(home, '.config'), CLOUDMAP_CONFIG_DIR: join(home, '.config', 'cloudmap'), CLOUDMAP_SEED: 'test', CLOUDMAP_NOW: '2026-01-02T03:04:05.678Z', ...env }
+  const merged: Record<string, string | undefined> = { ...clean, TZ: 'UTC', HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CONFIG_HOME: join(home, '.config'), CLOUDMAP_CONFIG_DIR: join(home, '.config', 'cloudmap'), CLOUDMAP_SEED: 'test', CLOUDMAP_NOW: '2026-01-02T03:04:05.678Z', AWS_EC2_METADATA_DISABLED: 'true', ...env }
   return Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined))
 }
 
