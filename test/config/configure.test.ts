@@ -59,7 +59,7 @@ describe('configure set, get, unset', () => {
     [['configure', 'set', 'output', 'xml'], /output must be one of json, text, table, yaml, .*not "xml"/],
     [['configure', 'set', 'region', 'not a region'], '"not a region" is not a region name'],
     [['configure', 'set', 'endpoint_url', 'localhost:5000'], 'has no scheme'],
-    [['configure', 'set', 'backend', 'cloud'], 'backend must be local or remote'],
+    [['configure', 'set', 'backend', 'cloud'], 'backend must be local, remote or aws'],
     [['configure', 'set', 'account_id', '12'], 'account_id must be 12 digits'],
     [['configure', 'set', 'colour', 'on'], 'Unknown setting "colour". Keys: backend, registry, endpoint_url, region, output, account_id'],
     [['configure', 'get', 'colour'], 'Unknown setting "colour"'],
