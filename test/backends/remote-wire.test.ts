@@ -17,7 +17,7 @@ interface Seen {
 let server: Server
 let url: string
 const seen: Seen[] = []
-let answer: (target: string, attempt: number) => { status: number; body: string }
+let answer: (target: string, attempt: number) => { status: number; body: string } | undefined
 
 beforeAll(async () => {
   server = createServer((req: IncomingMessage, res) => {
@@ -26,9 +26,10 @@ beforeAll(async () => {
     req.on('end', async () => {
       const target = String(req.headers['x-amz-target'] ?? '')
       seen.push({ host: String(req.headers.host), authorization: req.headers.authorization, target, body })
-      const { status, body: reply } = answer(target, seen.filter((s) => s.target === target).length)
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
-      res.end(reply)
+      const reply = answer(target, seen.filter((s) => s.target === target).length)
+      if (reply === undefined) return setTimeout(() => res.destroy(), 5_000) // never answers in time
+      res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.1' })
+      res.end(reply.body)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -90,6 +91,13 @@ describe('remote endpoint on the wire', async () => {
     expect((await runCli(['create-http-namespace', '--name', 'n', '--endpoint-url', url, '--registry', path], creds)).status).toBe(0)
     expect((await runCli(['get-namespace', '--id', 'x', '--endpoint-url', url], { ...creds, CLOUDMAP_REGISTRY: path })).status).toBe(254)
     expect(existsSync(path)).toBe(false)
+  })
+
+  it('an endpoint that does not answer in --cli-read-timeout seconds: 255 "Read timeout on endpoint URL"', async () => {
+    answer = () => undefined
+    const r = await runCli(['list-namespaces', '--endpoint-url', url, '--cli-read-timeout', '1'], creds)
+    expect(r.status).toBe(255)
+    expect(r.stderr).toBe(`\ncloudmap: [ERROR]: Read timeout on endpoint URL: "${url}/"\n`)
   })
 
   it('--no-sign-request sends no Authorization header and needs no credentials', async () => {

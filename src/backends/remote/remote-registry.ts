@@ -53,7 +53,7 @@ export class RemoteRegistry implements Registry {
     config.maxAttempts = MAX_ATTEMPTS
     // --cli-connect-timeout / --cli-read-timeout in seconds; 0 means wait forever (AWS CLI).
     const seconds = (value: number | undefined) => (value === undefined || value === 0 ? undefined : value * 1000)
-    config.requestHandler = { connectionTimeout: seconds(this.settings.connectTimeout) ?? 60_000, requestTimeout: seconds(this.settings.readTimeout) ?? 60_000 }
+    config.requestHandler = { connectionTimeout: seconds(this.settings.connectTimeout) ?? 60_000, requestTimeout: seconds(this.settings.readTimeout) ?? 60_000, throwOnRequestTimeout: true } as never
     if (this.settings.noSignRequest) {
       // Unsigned: no signature, and no credentials looked up (the SDK would otherwise insist on some).
       config.signer = { sign: async (request) => request }
