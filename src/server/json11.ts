@@ -12,12 +12,9 @@ import type { Registry } from '../registry/registry.js'
  * `data-` host prefix reach us too. Requests are not authenticated (any signature is accepted).
  */
 export function createJson11Server(registry: Registry): Server {
-  // One call at a time: each is a read-change-write of the registry, like one CLI command.
-  let queue: Promise<unknown> = Promise.resolve()
+  // Calls run concurrently: the local registry serialises its own writes (lock + journal).
   return createServer((request, response) => {
-    queue = queue
-      .then(() => handle(registry, request, response))
-      .catch((error: unknown) => reply(response, 500, { __type: 'InternalFailure', message: String(error) }))
+    handle(registry, request, response).catch((error: unknown) => reply(response, 500, { __type: 'InternalFailure', message: String(error) }))
   })
 }
 

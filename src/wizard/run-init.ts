@@ -68,7 +68,7 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
     const given = givenAnswers(flags)
     const configProfile = selectProfile(flagMap({ profile: flags.profile }), io.env).value ?? DEFAULT_PROFILE
     const defaults: WizardDefaults = {
-      backend: base.endpointUrl !== undefined ? 'remote' : 'local',
+      backend: base.remote ? 'remote' : 'local',
       registryPath: base.registryPath,
       endpointUrl: base.endpointUrl,
       region: base.region,
@@ -163,8 +163,8 @@ function defaultInterrupt(handler: () => void): () => void {
 
 /** The settings of a chosen backend: the resolved ones with the wizard's answers on top. */
 export function settingsFor(base: Settings, backend: BackendAnswer): Settings {
-  if (backend.kind === 'local') return { ...base, endpointUrl: undefined, registryPath: backend.registryPath }
-  return { ...base, endpointUrl: backend.endpointUrl, region: backend.region, regionGiven: true, profile: backend.profile }
+  if (backend.kind === 'local') return { ...base, remote: false, endpointUrl: undefined, registryPath: backend.registryPath }
+  return { ...base, remote: true, endpointUrl: backend.endpointUrl, region: backend.region, regionGiven: true, profile: backend.profile }
 }
 
 async function listNamespaces(registry: Registry): Promise<ExistingNamespace[]> {

@@ -1,17 +1,17 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { HANDLERS } from '../../src/backends/local/handlers/index.js'
 import type { LocalRegistryOptions } from '../../src/backends/local/local-registry.js'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { QUOTAS } from '../../src/backends/local/quotas.js'
-import type { RegistryState } from '../../src/backends/local/state.js'
 import { OPERATIONS } from '../../src/model/index.js'
 import type { OperationName } from '../../src/model/index.js'
 import type { Input, Output } from '../../src/registry/registry.js'
 import { describeRegistryContract } from '../contract/registry.contract.js'
 import { errorCode } from '../contract/support.js'
 import { tempRegistry } from '../helpers/cli.js'
+import { readRegistry, rewriteRegistry } from '../store/files.js'
 
 describeRegistryContract('local', async () => {
   const { dir } = tempRegistry()
@@ -28,7 +28,7 @@ function local(options: Partial<LocalRegistryOptions> = {}) {
   const clock = { t: START }
   const registry = new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', seed: 'local', now: () => new Date(clock.t), ...options })
   const call = <K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> => registry.invoke(op, input)
-  const state = () => JSON.parse(readFileSync(path, 'utf8')) as RegistryState
+  const state = () => readRegistry(path)
   return { path, clock, registry, call, state }
 }
 
@@ -227,7 +227,7 @@ describe('local registry', () => {
         state.instances[id] = {}
         for (let i = 0; i < count / services; i++, n++) state.instances[id][`i-${n}`] = { Id: `i-${n}`, Attributes: {} }
       }
-      writeFileSync(r.path, JSON.stringify(state))
+      await rewriteRegistry(r.path, state)
       return { ...r, srv: ids[0] }
     }
 

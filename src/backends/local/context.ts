@@ -30,12 +30,21 @@ export interface ContextOptions {
 /** Calls made through one registry's options in this process (a CLI process makes one). */
 const calls = new WeakMap<ContextOptions, number>()
 
-export function createContext(options: ContextOptions, sequence: number): HandlerContext {
+/** Count a call made through these options: 0 for the first of this process. */
+export function nextCall(options: ContextOptions): number {
+  const call = calls.get(options) ?? 0
+  calls.set(options, call + 1)
+  return call
+}
+
+/**
+ * The context of one call. `call` comes from nextCall(options), once per call: a read that the store
+ * retries (a write raced it) runs its handler again with the same call number.
+ */
+export function createContext(options: ContextOptions, sequence: number, call = nextCall(options)): HandlerContext {
   // A seeded registry is reproducible for a given sequence of calls: the seed is combined with the write
   // sequence of the file and, after the first call of a process, with the call count, so that repeated
   // reads (discover-instances) still shuffle differently as AWS does.
-  const call = calls.get(options) ?? 0
-  calls.set(options, call + 1)
   const seed = call === 0 ? `${options.seed}:${sequence}` : `${options.seed}:${sequence}:${call}`
   const random = options.seed === undefined ? (max: number) => randomInt(max) : seededRandom(seed)
   const delay = options.operationDelayMs ?? 0

@@ -1,64 +1,59 @@
-import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
 import type { OperationName } from '../../model/index.js'
-import { CloudmapError, serviceError } from '../../registry/errors.js'
+import { CloudmapError } from '../../registry/errors.js'
 import type { Input, Output, Registry } from '../../registry/registry.js'
 import type { ContextOptions } from './context.js'
-import { createContext } from './context.js'
+import { createContext, nextCall } from './context.js'
 import { HANDLERS, isReadOnly } from './handlers/index.js'
 import type { Handler } from './handlers/types.js'
-import type { RegistryState } from './state.js'
-import { emptyState, SCHEMA_VERSION } from './state.js'
+import type { CrashPoint } from './store/journal.js'
+import { RegistryStore } from './store/index.js'
 
 export interface LocalRegistryOptions extends ContextOptions {
-  /** The registry file; created on the first write. */
+  /** The registry file; created on the first write, with its shard folder beside it (store/paths.ts). */
   path: string
+  /** How long a write waits for another process's write to finish (default: CLOUDMAP_LOCK_TIMEOUT_MS, else 60 s). */
+  lockTimeoutMs?: number
+  /** Messages for the user that are not errors (a migration of an older registry); default: stderr. */
+  notice?: (message: string) => void
+}
+
+const CRASH_POINTS: readonly string[] = ['locked', 'staged', 'committed', 'applying', 'applied']
+
+function envNumber(name: string): number | undefined {
+  const value = process.env[name]
+  if (value === undefined || value === '') return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 0) throw new CloudmapError('config', `${name} must be a number of milliseconds, not ${value}.`)
+  return n
 }
 
 /**
- * The embedded registry: one lowdb JSON file. Each call reads the file, runs the operation's handler on
- * the state, and writes the file back (atomically: lowdb writes a temp file and renames it) only when a
- * writing operation succeeded, so a rejected command never changes the file.
+ * The embedded registry: a lowdb JSON file and its shards (store/). A read runs the operation's handler
+ * on a consistent view without taking the lock; a write takes the registry's lock, runs the handler and,
+ * only when it succeeded, saves the files it changed, atomically (journal, temp files, fsync, rename).
  */
 export class LocalRegistry implements Registry {
-  private readonly db: Low<RegistryState>
+  private readonly store: RegistryStore
 
   constructor(private readonly options: LocalRegistryOptions) {
-    this.db = new Low<RegistryState>(new JSONFile<RegistryState>(options.path), emptyState())
+    const crashAt = process.env.CLOUDMAP_TEST_CRASH_AT
+    this.store = new RegistryStore(options.path, {
+      lockTimeoutMs: options.lockTimeoutMs ?? envNumber('CLOUDMAP_LOCK_TIMEOUT_MS'),
+      notice: options.notice,
+      crashAt: crashAt !== undefined && CRASH_POINTS.includes(crashAt) ? (crashAt as CrashPoint) : undefined,
+    })
   }
 
   async invoke<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> {
     const handler = HANDLERS[op] as Handler<K>
-    const state = await this.load()
-    const ctx = createContext(this.options, state.sequence)
-    const output = handler(state, input, ctx)
-    if (!isReadOnly(op)) {
+    const call = nextCall(this.options)
+    if (isReadOnly(op)) return this.store.read((state) => handler(state, input, createContext(this.options, state.sequence, call)))
+    return this.store.write((state) => {
+      const output = handler(state, input, createContext(this.options, state.sequence, call))
       state.sequence += 1
-      await mkdir(dirname(this.options.path), { recursive: true })
-      await this.db.write()
-    }
-    return output
+      return output
+    })
   }
 
   async close(): Promise<void> {}
-
-  private async load(): Promise<RegistryState> {
-    try {
-      await this.db.read()
-    } catch (error) {
-      throw new CloudmapError('other', `The registry file ${this.options.path} is not valid JSON (${(error as Error).message}). Fix or move it; cloudmap left it untouched.`)
-    }
-    // lowdb keeps the default data when the file does not exist yet.
-    if (this.db.data === null || this.db.data === undefined) this.db.data = emptyState()
-    const data = this.db.data as Partial<RegistryState>
-    if (typeof data !== 'object' || Array.isArray(data) || typeof data.schemaVersion !== 'number' || typeof data.namespaces !== 'object') {
-      throw new CloudmapError('other', `The file ${this.options.path} is not a cloudmap registry. Point --registry at another file; cloudmap left it untouched.`)
-    }
-    if (data.schemaVersion > SCHEMA_VERSION) {
-      throw new CloudmapError('other', `The registry file ${this.options.path} has schema version ${data.schemaVersion}, newer than this cloudmap understands (${SCHEMA_VERSION}). Upgrade cloudmap; the file was left untouched.`)
-    }
-    return this.db.data
-  }
 }

@@ -1,7 +1,11 @@
 import type { DnsConfig, HealthCheckConfig, HealthCheckCustomConfig, NamespaceType, OperationStatus, OperationType, ServiceTypeOption, Tag } from '../../model/api-types.js'
 
-/** Version of the registry file layout; a file with a newer one is refused, never rewritten. */
-export const SCHEMA_VERSION = 1
+/**
+ * Version of the registry layout. 1: everything in one JSON file. 2: the registry file holds namespaces,
+ * services and tags; instances and operations live in shards beside it (store/paths.ts). A registry with
+ * a newer version is refused, never rewritten; an older one is migrated on its first write.
+ */
+export const SCHEMA_VERSION = 2
 
 /** Timestamps are stored as ISO-8601 UTC strings with milliseconds (AWS's precision), ids as AWS shapes them. */
 export interface NamespaceRecord {
@@ -40,6 +44,11 @@ export interface ServiceRecord {
   InstancesRevision: string
   /** Service-level attributes (UpdateServiceAttributes), at most 30 keys. */
   Attributes?: Record<string, string>
+  /**
+   * How many instances the service's shard holds (absent: none). Kept by the store whenever it saves the
+   * shard, so that listing services and counting a namespace's instances need not open every shard.
+   */
+  InstanceCount?: number
 }
 
 export interface InstanceRecord {
@@ -90,21 +99,50 @@ export interface OperationRecord {
   CompleteAt?: string
   /** The effect still to apply, while the operation is SUBMITTED or PENDING. */
   Effect?: OperationEffect
+  /** Position among all operations of the registry (ListOperations order); set by the store. */
+  Seq?: number
 }
 
+/**
+ * The instances of every service, by service id. A service's instances are read from its shard on first
+ * use, so a call that touches one service reads one shard; changes are saved with the call.
+ */
+export interface InstanceShards {
+  /** instanceId -> instance for the service (an empty record when it has none); mutate it to change them. */
+  of(serviceId: string): Record<string, InstanceRecord>
+  /** How many instances the service has, without reading its shard when it has not been read. */
+  count(serviceId: string): number
+  /** Forget the instances of a deleted service (its shard is removed with the call). */
+  drop(serviceId: string): void
+}
+
+/**
+ * Every operation ever submitted. They accumulate (each RegisterInstance adds one), so they are stored
+ * in shards by id and only the ones a call needs are read: one by id, the waiting ones (indexed in the
+ * registry file), those of one request token (indexed by token); all of them only for ListOperations.
+ */
+export interface OperationLog {
+  get(id: string): OperationRecord | undefined
+  /** Record a new operation (it gets the next Seq); mutate the returned record to change it later. */
+  add(op: OperationRecord): void
+  /** All operations in submission order. Reads every operation shard: ListOperations only. */
+  all(): OperationRecord[]
+  /** Operations still SUBMITTED or PENDING (with an Effect to apply), in submission order. */
+  waiting(): OperationRecord[]
+  /** Operations submitted with this scoped request token, in submission order. */
+  withToken(token: string): OperationRecord[]
+}
+
+/** What handlers see and change: the registry file's records, and the sharded instances and operations. */
 export interface RegistryState {
   schemaVersion: number
   namespaces: Record<string, NamespaceRecord>
   services: Record<string, ServiceRecord>
   /** serviceId -> instanceId -> instance */
-  instances: Record<string, Record<string, InstanceRecord>>
-  operations: Record<string, OperationRecord>
+  instances: InstanceShards
+  operations: OperationLog
   /** resource ARN -> tags */
   tags: Record<string, Tag[]>
   /** Count of writes, used to derive ids when CLOUDMAP_SEED makes them reproducible. */
   sequence: number
-}
-
-export function emptyState(): RegistryState {
-  return { schemaVersion: SCHEMA_VERSION, namespaces: {}, services: {}, instances: {}, operations: {}, tags: {}, sequence: 0 }
 }

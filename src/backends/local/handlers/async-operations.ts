@@ -38,7 +38,7 @@ export function submitOperation(state: RegistryState, ctx: HandlerContext, submi
     op.RequestToken = submission.RequestToken
     op.RequestHash = submission.RequestHash
   }
-  state.operations[op.Id] = op
+  state.operations.add(op)
   const delay = ctx.operationDelayMs
   if (delay <= 0) {
     complete(state, op, submission.Effect)
@@ -52,7 +52,7 @@ export function submitOperation(state: RegistryState, ctx: HandlerContext, submi
 
 /** Move every waiting operation along to where the clock says it is, applying the effects that are due. */
 export function settle(state: RegistryState, now: Date): void {
-  const waiting = Object.values(state.operations).filter((op) => op.Effect !== undefined)
+  const waiting = state.operations.waiting()
   waiting.sort((a, b) => Date.parse(a.CompleteAt ?? a.CreateDate) - Date.parse(b.CompleteAt ?? b.CreateDate))
   const t = now.getTime()
   for (const op of waiting) {
@@ -73,18 +73,19 @@ export function settle(state: RegistryState, now: Date): void {
 
 /** An operation still waiting (SUBMITTED or PENDING) that matches, e.g. one on the same instance. */
 export function inProgress(state: RegistryState, matches: (op: OperationRecord) => boolean): OperationRecord | undefined {
-  return Object.values(state.operations).find((op) => op.Effect !== undefined && matches(op))
+  return state.operations.waiting().find((op) => matches(op))
 }
 
 /** The latest operation submitted with this scoped request token that did not fail (a failed one may be retried). */
 export function byRequestToken(state: RegistryState, token: string): OperationRecord | undefined {
-  const ops = Object.values(state.operations).filter((op) => op.RequestToken === token && op.Status !== 'FAIL')
+  const ops = state.operations.withToken(token).filter((op) => op.Status !== 'FAIL')
   return ops[ops.length - 1]
 }
 
 /** Effects of operations still waiting, of one kind (e.g. namespaces being created). */
 export function pendingEffects<K extends OperationEffect['Kind']>(state: RegistryState, kind: K): Extract<OperationEffect, { Kind: K }>[] {
-  return Object.values(state.operations)
+  return state.operations
+    .waiting()
     .map((op) => op.Effect)
     .filter((e): e is Extract<OperationEffect, { Kind: K }> => e !== undefined && e.Kind === kind)
 }
@@ -139,7 +140,7 @@ function apply(state: RegistryState, effect: OperationEffect): string | undefine
     case 'RegisterInstance': {
       const srv = state.services[effect.ServiceId]
       if (!srv) return `Service ${effect.ServiceId} was deleted before the instance could be registered.`
-      const instances = (state.instances[srv.Id] ??= {})
+      const instances = state.instances.of(srv.Id)
       const previous = instances[effect.Instance.Id]
       const record = { ...effect.Instance }
       // A custom health check starts HEALTHY unless AWS_INIT_HEALTH_STATUS says otherwise; re-registering
@@ -151,7 +152,7 @@ function apply(state: RegistryState, effect: OperationEffect): string | undefine
     }
     case 'DeregisterInstance': {
       const srv = state.services[effect.ServiceId]
-      const instances = srv ? state.instances[srv.Id] : undefined
+      const instances = srv ? state.instances.of(srv.Id) : undefined
       if (!srv || !instances?.[effect.InstanceId]) return `Instance ${effect.InstanceId} is no longer registered in service ${effect.ServiceId}.`
       delete instances[effect.InstanceId]
       bumpRevision(srv)

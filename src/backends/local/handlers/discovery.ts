@@ -37,7 +37,7 @@ export const discoveryHandlers: HandlerTable<'DiscoverInstances' | 'DiscoverInst
     const { ns, srv } = locate(state, input.NamespaceName, input.ServiceName, input.OwnerAccount, ctx)
     // MaxResults 1-1000 was checked against the model; there is no pagination.
     const max = input.MaxResults ?? 100
-    let candidates = Object.values(state.instances[srv.Id] ?? {}).filter((i) => matches(i, input.QueryParameters ?? {}))
+    let candidates = Object.values(state.instances.of(srv.Id)).filter((i) => matches(i, input.QueryParameters ?? {}))
     // Optional parameters narrow the result only when at least one instance matches them.
     const optional = input.OptionalParameters ?? {}
     if (Object.keys(optional).length > 0) {

@@ -86,7 +86,8 @@ export function healthOf(srv: ServiceRecord, instance: InstanceRecord): HealthSt
 }
 
 function findInstance(state: RegistryState, srv: ServiceRecord, instanceId: string): InstanceRecord {
-  const instance = state.instances[srv.Id]?.[instanceId]
+  const instances = state.instances.of(srv.Id)
+  const instance = Object.hasOwn(instances, instanceId) ? instances[instanceId] : undefined
   if (!instance) throw serviceError('InstanceNotFound', `Instance ${instanceId} is not registered in service ${srv.Id}. Check the id with list-instances.`)
   return instance
 }
@@ -100,9 +101,18 @@ function checkNotBusy(state: RegistryState, srv: ServiceRecord, instanceId: stri
 
 /** Instance ids of a service, registered or being registered. */
 function knownInstanceIds(state: RegistryState, serviceId: string): Set<string> {
-  const ids = new Set(Object.keys(state.instances[serviceId] ?? {}))
+  const ids = new Set(Object.keys(state.instances.of(serviceId)))
   for (const e of pendingEffects(state, 'RegisterInstance')) if (e.ServiceId === serviceId) ids.add(e.Instance.Id)
   return ids
+}
+
+/**
+ * How many instances a service has or is getting, reading its shard only when a registration is still
+ * waiting for it: a namespace's quota check then costs no more than its number of services.
+ */
+function knownInstanceCount(state: RegistryState, serviceId: string): number {
+  const waiting = pendingEffects(state, 'RegisterInstance').some((e) => e.ServiceId === serviceId)
+  return waiting ? knownInstanceIds(state, serviceId).size : state.instances.count(serviceId)
 }
 
 export const instanceHandlers: HandlerTable<
@@ -131,7 +141,7 @@ export const instanceHandlers: HandlerTable<
       }
       const inNamespace = Object.values(state.services)
         .filter((s) => s.NamespaceId === ns.Id)
-        .reduce((n, s) => n + (s.Id === srv.Id ? known.size : knownInstanceIds(state, s.Id).size), 0)
+        .reduce((n, s) => n + (s.Id === srv.Id ? known.size : knownInstanceCount(state, s.Id)), 0)
       if (inNamespace >= QUOTAS.instancesPerNamespace) {
         throw serviceError('ResourceLimitExceeded', `Namespace ${ns.Id} already has ${inNamespace} instances, the Cloud Map quota (${QUOTAS.instancesPerNamespace}).`)
       }
@@ -177,7 +187,7 @@ export const instanceHandlers: HandlerTable<
 
   ListInstances: (state, input, ctx) => {
     const srv = findService(state, input.ServiceId)
-    const { page, NextToken } = paginate(Object.values(state.instances[srv.Id] ?? {}), input.MaxResults, input.NextToken)
+    const { page, NextToken } = paginate(Object.values(state.instances.of(srv.Id)), input.MaxResults, input.NextToken)
     return {
       ResourceOwner: ctx.accountId,
       Instances: page.map((i) => ({ Id: i.Id, Attributes: i.Attributes, CreatedByAccount: ctx.accountId })),
@@ -187,7 +197,7 @@ export const instanceHandlers: HandlerTable<
 
   GetInstancesHealthStatus: (state, input) => {
     const srv = findService(state, input.ServiceId)
-    const instances = state.instances[srv.Id] ?? {}
+    const instances = state.instances.of(srv.Id)
     let ids = Object.keys(instances)
     if (input.Instances !== undefined) {
       const missing = input.Instances.filter((id) => !instances[id])

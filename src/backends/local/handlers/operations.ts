@@ -68,7 +68,7 @@ function operationFilter(filter: OperationFilter): (op: OperationRecord) => bool
 
 export const operationHandlers: HandlerTable<'GetOperation' | 'ListOperations'> = {
   GetOperation: (state, input, ctx) => {
-    const op = state.operations[input.OperationId]
+    const op = state.operations.get(input.OperationId)
     // Operations of another account (OwnerAccount) are not in this registry.
     if (!op || (input.OwnerAccount !== undefined && input.OwnerAccount !== ctx.accountId)) {
       throw serviceError('OperationNotFound', `No operation has the id ${input.OperationId}.`)
@@ -78,7 +78,7 @@ export const operationHandlers: HandlerTable<'GetOperation' | 'ListOperations'> 
 
   ListOperations: (state, input) => {
     const filters = (input.Filters ?? []).map(operationFilter)
-    const { page, NextToken } = paginate(Object.values(state.operations), input.MaxResults, input.NextToken)
+    const { page, NextToken } = paginate(state.operations.all(), input.MaxResults, input.NextToken)
     return { Operations: page.filter((op) => filters.every((f) => f(op))).map((op) => ({ Id: op.Id, Status: op.Status })), NextToken }
   },
 }

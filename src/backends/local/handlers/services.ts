@@ -8,15 +8,17 @@ import { inProgress, submitOperation } from './async-operations.js'
 import { checkTagCount, checkTags, date, filterValues, findNamespace, findService, idFromIdOrArn, invalidInput, paginate, requestHash, sameName } from './common.js'
 import type { HandlerTable } from './types.js'
 
-export function instanceCount(state: RegistryState, serviceId: string): number {
-  return Object.keys(state.instances[serviceId] ?? {}).length
+/** Registered instances of a service; `exact` reads its shard rather than the count kept beside the service. */
+export function instanceCount(state: RegistryState, serviceId: string, exact = false): number {
+  return exact ? Object.keys(state.instances.of(serviceId)).length : state.instances.count(serviceId)
 }
 
 function dnsConfig(srv: ServiceRecord): DnsConfig | undefined {
   return srv.DnsConfig ? { NamespaceId: srv.NamespaceId, RoutingPolicy: srv.DnsConfig.RoutingPolicy, DnsRecords: srv.DnsConfig.DnsRecords } : undefined
 }
 
-function serviceOutput(state: RegistryState, srv: ServiceRecord, ctx: HandlerContext, withCount: boolean): Service {
+/** withCount 'exact' counts the instances in the service's shard, true takes the count kept beside the service. */
+function serviceOutput(state: RegistryState, srv: ServiceRecord, ctx: HandlerContext, withCount: boolean | 'exact'): Service {
   return {
     Id: srv.Id,
     Arn: srv.Arn,
@@ -24,7 +26,7 @@ function serviceOutput(state: RegistryState, srv: ServiceRecord, ctx: HandlerCon
     Name: srv.Name,
     NamespaceId: srv.NamespaceId,
     Description: srv.Description,
-    InstanceCount: withCount ? instanceCount(state, srv.Id) : undefined,
+    InstanceCount: withCount ? instanceCount(state, srv.Id, withCount === 'exact') : undefined,
     DnsConfig: dnsConfig(srv),
     Type: srv.Type,
     HealthCheckConfig: srv.HealthCheckConfig,
@@ -152,7 +154,7 @@ export const serviceHandlers: HandlerTable<
     return { Service: serviceOutput(state, record, ctx, false) }
   },
 
-  GetService: (state, input, ctx) => ({ Service: serviceOutput(state, findService(state, input.Id), ctx, true) }),
+  GetService: (state, input, ctx) => ({ Service: serviceOutput(state, findService(state, input.Id), ctx, 'exact') }),
 
   ListServices: (state, input, ctx) => {
     const filters = (input.Filters ?? []).map(serviceFilter)
@@ -163,10 +165,10 @@ export const serviceHandlers: HandlerTable<
   DeleteService: (state, input) => {
     const srv = findService(state, input.Id)
     // AWS refuses to delete a service that still has registered instances (no cascade).
-    const count = instanceCount(state, srv.Id)
+    const count = instanceCount(state, srv.Id, true)
     if (count > 0) throw serviceError('ResourceInUse', `Service ${srv.Id} still has ${count} registered instance(s); deregister them first.`)
     delete state.services[srv.Id]
-    delete state.instances[srv.Id]
+    state.instances.drop(srv.Id)
     delete state.tags[srv.Arn]
     return {}
   },

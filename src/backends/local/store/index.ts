@@ -1,0 +1,283 @@
+import type { BigIntStats } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { open, readFile, rename } from 'node:fs/promises'
+import { CloudmapError } from '../../../registry/errors.js'
+import { SCHEMA_VERSION } from '../state.js'
+import type { RegistryState } from '../state.js'
+import type { FlatRegistry, MainDocument } from './documents.js'
+import { emptyMain, parseMain, splitRegistry } from './documents.js'
+import type { CrashPoint, FileChange } from './journal.js'
+import type { Lock } from './lock.js'
+import type { RegistryPaths } from './paths.js'
+import { MAIN, registryPaths } from './paths.js'
+import { Snapshot } from './snapshot.js'
+
+export type { FlatRegistry } from './documents.js'
+export { registryPaths } from './paths.js'
+
+export interface StoreOptions {
+  /** How long a writer waits for the lock before giving up (default 60 s). */
+  lockTimeoutMs?: number
+  /** Messages for the user that are not errors (a migration); default: stderr. */
+  notice?: (message: string) => void
+  /** Tests: kill this process at a point of a write (CLOUDMAP_TEST_CRASH_AT). */
+  crashAt?: CrashPoint
+}
+
+/** What identifies one version of the registry file: a write replaces it (rename), changing all of these. */
+type Stamp = Pick<BigIntStats, 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'> | null
+
+function sameStamp(a: Stamp, b: Stamp): boolean {
+  if (a === null || b === null) return a === b
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
+}
+
+interface Opened {
+  snapshot: Snapshot
+  stamp: Stamp
+  /** The schema version of the file when it is older than ours (the write migrates it), and its text. */
+  migrate?: { version: number; text: string }
+}
+
+/** Whether a write was committed and not yet applied (a writer is applying it, or was killed doing so). */
+function pendingJournal(paths: RegistryPaths): boolean {
+  return existsSync(paths.journal)
+}
+
+/**
+ * The lock and the journal are loaded by writes only: a read (discover-instances in a script's loop)
+ * starts faster without them.
+ */
+const writing = () => Promise.all([import('./journal.js'), import('./lock.js')]).then(([journal, lock]) => ({ ...journal, ...lock }))
+
+interface QueuedWrite {
+  fn: (state: RegistryState) => unknown
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+  settled?: boolean
+}
+
+/** At most this many queued writes are saved in one commit. */
+const MAX_BATCH = 64
+
+/** A read that raced writers this many times is done under the lock instead. */
+const OPTIMISTIC_READS = 8
+
+/**
+ * The registry on disk (layout: store/paths.ts). Reads take no lock: they read the registry file, then
+ * the shards the handler needs, and retry if a write was committed meanwhile. Writes are serialised
+ * across processes by the lock, see the registry after any interrupted write is finished, and save only
+ * the files that changed, all or none (store/journal.ts), and only when the handler succeeded.
+ */
+export class RegistryStore {
+  readonly paths: RegistryPaths
+
+  constructor(
+    path: string,
+    private readonly options: StoreOptions = {},
+  ) {
+    this.paths = registryPaths(path)
+  }
+
+  /** Run a read-only call on a consistent view of the registry. Never writes, except to finish a write a killed process committed. */
+  async read<T>(fn: (state: RegistryState) => T): Promise<T> {
+    for (let attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
+      if (pendingJournal(this.paths)) {
+        // A writer is applying its write (a few milliseconds): wait for it. A journal that stays is a
+        // killed writer's, finished below under the lock.
+        await new Promise((resolve) => setTimeout(resolve, 1 + 2 * attempt))
+        continue
+      }
+      const opened = this.open()
+      let outcome: { value: T } | { error: unknown }
+      try {
+        outcome = { value: fn(opened.snapshot.state) }
+      } catch (error) {
+        outcome = { error }
+      }
+      // Journal first, then the registry file: a write that began after the first check shows in one of them.
+      if (!pendingJournal(this.paths) && sameStamp(opened.stamp, this.stamp())) {
+        if ('error' in outcome) throw outcome.error
+        return outcome.value
+      }
+    }
+    return this.locked(async ({ recover }, lock) => {
+      await recover(this.paths, lock.tookOver)
+      return fn(this.open().snapshot.state)
+    })
+  }
+
+  /**
+   * Run a writing call under the lock; when fn returns, save what it changed. When it throws, nothing is
+   * written (the registry file stays byte-for-byte as it was).
+   *
+   * Writes that arrive while another is being saved (a server with many requests in flight) are saved
+   * together, in order, in one commit: one lock and one journal for all of them. Each still sees the ones
+   * before it, and one that throws leaves no trace (the others are run again without it).
+   */
+  write<T>(fn: (state: RegistryState) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+      if (!this.flushing) void this.flush()
+    })
+  }
+
+  private readonly queue: QueuedWrite[] = []
+  private flushing = false
+
+  private async flush(): Promise<void> {
+    this.flushing = true
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH)
+        try {
+          const saved = await this.locked(async (io, lock) => {
+            this.crash('locked')
+            await io.recover(this.paths, lock.tookOver)
+            return this.saveBatch(batch, io.commit)
+          })
+          // Answered once the lock is released, so a process that exits right after leaves no lock behind.
+          for (const { entry, value } of saved) {
+            entry.settled = true
+            entry.resolve(value)
+          }
+        } catch (error) {
+          // The registry could not be read or saved: every write of the batch that was still waiting fails.
+          for (const entry of batch) if (!entry.settled) entry.reject(error)
+        }
+      }
+    } finally {
+      this.flushing = false
+    }
+  }
+
+  /** Run the batch's writes on one view and commit them; the ones that threw are rejected at once. */
+  private async saveBatch(
+    batch: QueuedWrite[],
+    commit: (paths: RegistryPaths, changes: FileChange[], crash: (point: CrashPoint) => void) => Promise<void>,
+  ): Promise<{ entry: QueuedWrite; value: unknown }[]> {
+    let pending = batch
+    for (;;) {
+      const opened = this.open()
+      const values: unknown[] = []
+      const failed = pending.findIndex((entry) => {
+        try {
+          values.push(entry.fn(opened.snapshot.state))
+          return false
+        } catch (error) {
+          entry.settled = true
+          entry.reject(error)
+          return true
+        }
+      })
+      if (failed >= 0) {
+        // Its changes may be half made: run the others again on a fresh view, without it.
+        pending = pending.filter((_, i) => i !== failed)
+        if (pending.length === 0) return []
+        continue
+      }
+      if (opened.migrate) opened.snapshot.loadAll()
+      const changes = opened.snapshot.changes()
+      if (opened.migrate) await this.backup(opened.migrate)
+      await commit(this.paths, changes, (point) => this.crash(point))
+      return pending.map((entry, i) => ({ entry, value: values[i] }))
+    }
+  }
+
+  /** Create a registry with all of this in one write (benchmarks, imports); refused when it exists. */
+  async create(flat: FlatRegistry): Promise<void> {
+    await this.locked(async ({ recover, commit }) => {
+      await recover(this.paths)
+      if (existsSync(this.paths.main) || existsSync(this.paths.dir)) throw new CloudmapError('other', `The registry ${this.paths.main} already exists; choose a new path.`)
+      const files = splitRegistry(flat)
+      const snapshot = new Snapshot(this.paths, { kind: 'memory', files }, files.get(MAIN) as MainDocument, null)
+      snapshot.loadAll()
+      await commit(this.paths, snapshot.changes())
+    })
+  }
+
+  private async locked<T>(fn: (io: Awaited<ReturnType<typeof writing>>, lock: Lock) => Promise<T>): Promise<T> {
+    const io = await writing()
+    const timeoutMs = this.options.lockTimeoutMs ?? 60_000
+    const lock = await io.acquireLock(this.paths.lock, { timeoutMs })
+    try {
+      return await fn(io, lock)
+    } finally {
+      await lock.release()
+    }
+  }
+
+  private crash(point: CrashPoint): void {
+    if (this.options.crashAt === point) process.kill(process.pid, 'SIGKILL')
+  }
+
+  private stamp(): Stamp {
+    return statSync(this.paths.main, { bigint: true, throwIfNoEntry: false }) ?? null
+  }
+
+  /** Read the registry file and make a snapshot of it; refuse, untouched, a file that is not a registry we can use. */
+  private open(): Opened {
+    const { main, dir } = this.paths
+    let fd: number
+    try {
+      fd = openSync(main, 'r')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(main, error)
+      // A registry file deleted while its shards were kept would silently lose or mix data.
+      const shards = existsSync(dir) ? readdirSync(dir).filter((name) => !name.startsWith('.')) : []
+      if (shards.length > 0) {
+        throw new CloudmapError(
+          'other',
+          `The registry file ${main} is missing, but its shard folder ${dir} is there. Restore ${main} from a backup or version control, or delete ${dir} to start a new registry; cloudmap changed nothing.`,
+        )
+      }
+      const doc = emptyMain()
+      return { snapshot: new Snapshot(this.paths, { kind: 'files' }, doc, null), stamp: null }
+    }
+    let stamp: Stamp
+    let text: string
+    try {
+      const info = fstatSync(fd, { bigint: true })
+      stamp = info
+      if (info.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' })
+      text = readFileSync(fd, 'utf8')
+    } catch (error) {
+      throw unreadable(main, error)
+    } finally {
+      closeSync(fd)
+    }
+    const parsed = parseMain(text, main)
+    if (parsed.version === SCHEMA_VERSION) {
+      return { snapshot: new Snapshot(this.paths, { kind: 'files' }, parsed.doc as MainDocument, text), stamp }
+    }
+    // An older layout: read it as it is (reads never write); the next write migrates it.
+    const files = splitRegistry(parsed.doc as FlatRegistry)
+    return { snapshot: new Snapshot(this.paths, { kind: 'memory', files }, files.get(MAIN) as MainDocument, text), stamp, migrate: { version: parsed.version, text } }
+  }
+
+  /** Keep the registry file as it was before a migration, beside it: registry.json.v1.bak. */
+  private async backup({ version, text }: { version: number; text: string }): Promise<void> {
+    let backup = `${this.paths.main}.v${version}.bak`
+    const existing = await readFile(backup, 'utf8').catch(() => undefined)
+    if (existing !== undefined && existing !== text) backup = `${this.paths.main}.v${version}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
+    if (existing !== text) {
+      const temp = `${backup}.${process.pid}.tmp`
+      const handle = await open(temp, 'w')
+      try {
+        await handle.writeFile(text, 'utf8')
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await rename(temp, backup)
+    }
+    const notice = this.options.notice ?? ((message: string) => process.stderr.write(`${message}\n`))
+    notice(
+      `cloudmap: upgraded the registry ${this.paths.main} from schema version ${version} to ${SCHEMA_VERSION} (instances and operations are now in ${this.paths.dir}); the previous file is kept as ${backup}.`,
+    )
+  }
+}
+
+function unreadable(path: string, error: unknown): CloudmapError {
+  return new CloudmapError('other', `The registry file ${path} can't be read (${(error as Error).message}). Check that it is a file you may read, or point --registry (or CLOUDMAP_REGISTRY) at another one; cloudmap left it untouched.`)
+}

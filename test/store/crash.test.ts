@@ -1,0 +1,112 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { registryPaths } from '../../src/backends/local/store/index.js'
+import { ROOT, tempRegistry } from '../helpers/cli.js'
+import { readRegistry, registryFiles } from './files.js'
+import { cloudmap, seeded, sleep } from './processes.js'
+
+beforeAll(() => {
+  expect(existsSync(`${ROOT}/dist/cli/fast-path.js`), 'run npm run build first').toBe(true)
+})
+
+function holdsLock(path: string, pid: number): boolean {
+  try {
+    return JSON.parse(readFileSync(registryPaths(path).lock, 'utf8')).pid === pid
+  } catch {
+    return false
+  }
+}
+
+function expectValidFiles(path: string): void {
+  for (const file of registryFiles(path)) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow()
+}
+
+describe('a writer killed at any instant', () => {
+  // CLOUDMAP_TEST_CRASH_AT kills the process (SIGKILL, from inside) at a given point of its write.
+  const before = ['locked', 'staged'] as const
+  const after = ['committed', 'applying', 'applied'] as const
+
+  for (const point of [...before, ...after]) {
+    const committed = (after as readonly string[]).includes(point)
+    it(`killed at "${point}" leaves the registry as it was ${committed ? 'after' : 'before'} the write, and the next command carries on`, { timeout: 60_000 }, async () => {
+      const { path } = tempRegistry()
+      const { serviceId } = await seeded(path)
+      const paths = registryPaths(path)
+      const killed = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'victim', '--attributes', 'k=v'], { CLOUDMAP_TEST_CRASH_AT: point }).done
+      expect(killed.signal).toBe('SIGKILL')
+      expect(killed.stdout).toBe('')
+      // The killed writer's lock is still there; its journal too once it had committed.
+      expect(existsSync(paths.lock)).toBe(true)
+      expect(existsSync(paths.journal)).toBe(committed)
+      expectValidFiles(path)
+
+      // A reader finishes a committed write (taking over the dead writer's lock) and sees it; it sees the old registry otherwise.
+      const read = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
+      expect(read, read.stderr).toMatchObject({ status: 0 })
+      expect(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(committed ? ['victim'] : [])
+
+      const next = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'next', '--attributes', 'k=v']).done
+      expect(next, next.stderr).toMatchObject({ status: 0 })
+      const state = readRegistry(path)
+      expect(Object.keys(state.instances[serviceId]).sort()).toEqual(committed ? ['next', 'victim'] : ['next'])
+      expect(state.services[serviceId].InstancesRevision).toBe(committed ? '2' : '1')
+      expect(existsSync(paths.lock)).toBe(false)
+      expect(existsSync(paths.journal)).toBe(false)
+      expect(readdirSync(paths.staging)).toEqual([])
+      expectValidFiles(path)
+    })
+  }
+
+  it('killed with SIGKILL in a loop, at random instants, with other writers running: the files stay valid and every acknowledged write is there', { timeout: 240_000 }, async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const acknowledged: string[] = []
+    let killedMidway = 0
+    const rounds = 12
+    for (let round = 0; round < rounds; round++) {
+      const writers = Array.from({ length: 3 }, (_, w) => {
+        const id = `r${round}-w${w}`
+        return { id, run: cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', id, '--attributes', `round=${round}`]) }
+      })
+      // Kill one writer somewhere in its life: starting, waiting for the lock, writing, or already done;
+      // every other round, right while it holds the lock (a few milliseconds in which it writes).
+      const victim = writers[round % writers.length]
+      if (round % 2 === 0) {
+        await sleep(40 + Math.floor(Math.random() * 260))
+      } else {
+        const deadline = Date.now() + 5_000
+        while (Date.now() < deadline && !holdsLock(path, victim.run.child.pid!)) await sleep(1)
+        await sleep(Math.random() * 4)
+      }
+      victim.run.child.kill('SIGKILL')
+      for (const { id, run } of writers) {
+        const r = await run.done
+        if (r.status === 0) {
+          expect(JSON.parse(r.stdout).OperationId).toEqual(expect.any(String))
+          acknowledged.push(id)
+        } else {
+          expect(run, r.stderr).toBe(victim.run)
+          killedMidway++
+        }
+      }
+      expectValidFiles(path)
+      // What is on disk at any moment is a registry: a reader gets a consistent answer.
+      const read = await cloudmap(path, ['list-instances', '--service-id', serviceId, '--max-results', '100']).done
+      expect(read, read.stderr).toMatchObject({ status: 0 })
+      const listed = new Set(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id))
+      for (const id of acknowledged) expect(listed.has(id), `acknowledged ${id}`).toBe(true)
+    }
+    const final = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'final', '--attributes', 'k=v']).done
+    expect(final, final.stderr).toMatchObject({ status: 0 })
+    const state = readRegistry(path)
+    for (const id of [...acknowledged, 'final']) expect(state.instances[serviceId][id], id).toBeDefined()
+    // Registered instances and the service's revision agree: no write was half applied.
+    const registered = Object.keys(state.instances[serviceId]).length
+    expect(state.services[serviceId].InstancesRevision).toBe(String(registered))
+    expect(state.services[serviceId].InstanceCount).toBe(registered)
+    expect(acknowledged.length + killedMidway).toBe(rounds * 3)
+    expect(killedMidway).toBeGreaterThan(0)
+    expect(existsSync(registryPaths(path).lock)).toBe(false)
+    expectValidFiles(path)
+  })
+})
