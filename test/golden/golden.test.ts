@@ -12,7 +12,6 @@ import { resolveSettings } from '../../src/cli/settings.js'
 import { parseResponseBody } from '../../src/backends/remote/response-body.js'
 import { operationSpec, structureShape } from '../../src/model/index.js'
 import type { OperationSpec } from '../../src/model/index.js'
-import { formatValue } from '../../src/output/render.js'
 import type { OutputFormat } from '../../src/output/render.js'
 import { serviceError } from '../../src/registry/errors.js'
 
@@ -44,20 +43,8 @@ const fixtures: [string, Fixture][] = readdirSync(FIXTURES)
   .sort()
   .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Fixture])
 
-/** Formats in the order the fixtures list them; the ones cloudmap does not render yet become todos. */
+/** Every output format the fixtures recorded. */
 const FORMATS: OutputFormat[] = ['json', 'text', 'table', 'yaml', 'yaml-stream']
-
-/** A format is switched on as soon as the formatter stops refusing it ("... is not available yet"). */
-async function implemented(format: OutputFormat): Promise<boolean> {
-  try {
-    await formatValue({ Probe: 1 }, { format, operationName: 'Probe', width: 80, color: false, tty: false })
-    return true
-  } catch (error) {
-    return !/not available/.test(String((error as Error).message))
-  }
-}
-const enabledFormats = new Set<OutputFormat>()
-for (const format of FORMATS) if (await implemented(format)) enabledFormats.add(format)
 
 const strip = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)))
 
@@ -134,10 +121,6 @@ describe.each(fixtures)('golden %s', (_name, fx) => {
   for (const format of FORMATS) {
     const expected = fx.stdout[format]
     if (expected === undefined) continue
-    if (!enabledFormats.has(format)) {
-      it.todo(`stdout --output ${format} (cloudmap does not render ${format} yet)`)
-      continue
-    }
     it(`stdout --output ${format} is byte-identical`, async () => {
       const pages = fx.pagesByFormat?.[format] ?? fx.pages
       let i = 0

@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { formatValue } from '../../src/output/render.js'
 import type { OutputFormat } from '../../src/output/render.js'
 
 // Interop: the real AWS CLI v2 (/usr/bin/aws with the 30-operation model) and cloudmap (node bin/run.js,
@@ -64,18 +63,7 @@ const dataPath = hasAws && hasMoto ? ensureAwsModels() : undefined
 const hasAwsAndMoto = hasAws && hasMoto && dataPath !== undefined
 const hostsOk = hasAwsAndMoto && ensureHosts()
 
-/** Formats cloudmap renders today (the rest are todos until render() accepts them). */
-async function implemented(format: OutputFormat): Promise<boolean> {
-  try {
-    await formatValue({ Probe: 1 }, { format, operationName: 'Probe', width: 80, color: false, tty: false })
-    return true
-  } catch (error) {
-    return !/not available/.test(String((error as Error).message))
-  }
-}
 const EXTRA_FORMATS: OutputFormat[] = ['text', 'table', 'yaml', 'yaml-stream']
-const enabledExtra = new Set<OutputFormat>()
-for (const f of EXTRA_FORMATS) if (await implemented(f)) enabledExtra.add(f)
 
 interface Run {
   stdout: string
@@ -280,8 +268,7 @@ describe.skipIf(!hasAwsAndMoto)('interop: /usr/bin/aws and cloudmap against one 
     ]
     for (const format of EXTRA_FORMATS) {
       for (const [title, argv] of reads) {
-        if (!enabledExtra.has(format)) it.todo(`${title} --output ${format} (cloudmap does not render ${format} yet)`)
-        else it(`${title} --output ${format}`, async () => void (await same([...argv(), '--output', format])))
+        it(`${title} --output ${format}`, async () => void (await same([...argv(), '--output', format])))
       }
     }
   })
