@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OutputFormat } from '../../src/output/render.js'
+import { freePort } from '../helpers/moto.js'
 
 // Interop: the real AWS CLI v2 (/usr/bin/aws with the 30-operation model) and cloudmap (node bin/run.js,
 // the built CLI) against one moto_server. State is made through the AWS CLI, then the SAME read command
@@ -80,17 +81,6 @@ function run(cmd: string, args: readonly string[], env: Record<string, string>):
     p.stderr.on('data', (c: Buffer) => err.push(c))
     p.on('error', reject)
     p.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 }))
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
   })
 }
 
