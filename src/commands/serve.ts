@@ -1,11 +1,12 @@
 import { Command, Flags } from '@oclif/core'
+import { reportFailure } from '../config/command-support.js'
 
-/** `cloudmap serve`: the local registry over the AWS JSON 1.1 protocol (server code loads only here). */
+/** `cloudmap serve`: the local registry as a running Cloud Map (server code loads only here, see src/serve/). */
 export class Serve extends Command {
   static override id = 'serve'
   static override summary = 'Serve the local registry over the AWS Cloud Map API (JSON 1.1), for AWS SDKs, the AWS CLI and Terraform.'
   static override description =
-    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or the SDKs\' endpoint setting. Requests are not authenticated. Port 0 picks a free port; the address is printed on stdout.'
+    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or AWS_ENDPOINT_URL_SERVICEDISCOVERY (SDKs, Terraform); the environment to set is printed on stderr at start. Port 0 picks a free port; the address is printed on stdout. SIGINT or SIGTERM finishes the requests in flight, then exits 0.'
   static override examples = ['<%= config.bin %> serve --port 4566', 'AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x <%= config.bin %> list-namespaces --endpoint-url http://127.0.0.1:4566']
   static override flags = {
     port: Flags.integer({ description: 'TCP port to listen on (0: any free port).', default: 4566 }),
@@ -15,24 +16,41 @@ export class Serve extends Command {
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Serve)
-    const [{ createJson11Server }, { resolveSettings }, { LocalRegistry }] = await Promise.all([
-      import('../server/json11.js'),
-      import('../cli/settings.js'),
-      import('../backends/local/local-registry.js'),
-    ])
-    const args = new Map<string, string>()
-    if (flags.registry !== undefined) args.set('registry', flags.registry)
-    if (flags.region !== undefined) args.set('region', flags.region)
-    const settings = resolveSettings(args)
-    const registry = new LocalRegistry({ path: settings.registryPath, region: settings.region, accountId: settings.accountId, seed: settings.seed, now: settings.now, operationDelayMs: settings.operationDelayMs })
-    const server = createJson11Server(registry)
-    await new Promise<void>((resolve) => server.listen(flags.port, flags.host, resolve))
-    const address = server.address()
-    const port = typeof address === 'object' && address ? address.port : flags.port
-    this.log(`cloudmap serve: http://${flags.host}:${port}/ (registry ${settings.registryPath})`)
+    let running: Awaited<ReturnType<typeof import('../serve/index.js').startServe>>
+    try {
+      const { flags } = await this.parse(Serve)
+      const [{ startServe }, { resolveSettings }, { clientEnvironment }] = await Promise.all([import('../serve/index.js'), import('../cli/settings.js'), import('../serve/announce.js')])
+      const args = new Map<string, string>()
+      if (flags.registry !== undefined) args.set('registry', flags.registry)
+      if (flags.region !== undefined) args.set('region', flags.region)
+      const settings = resolveSettings(args)
+      const log = (line: string) => process.stderr.write(`${line}\n`)
+      running = await startServe({
+        registryPath: settings.registryPath,
+        region: settings.region,
+        accountId: settings.accountId,
+        seed: settings.seed,
+        now: settings.now,
+        operationDelayMs: settings.operationDelayMs,
+        host: flags.host,
+        port: flags.port,
+        log,
+      })
+      this.log(`cloudmap serve: ${running.url}/ (registry ${settings.registryPath})`)
+      log(clientEnvironment(running.url, settings.region))
+    } catch (error) {
+      reportFailure(error, 'serve')
+      return
+    }
     await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => resolve()))
+      const stop = () => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, stop)
+        running.close().then(resolve, (error: unknown) => {
+          reportFailure(error, 'serve')
+          resolve()
+        })
+      }
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop)
     })
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { RemoteRegistry } from '../../src/backends/remote/remote-registry.js'
 import type { Settings } from '../../src/cli/settings.js'
-import { createJson11Server } from '../../src/server/json11.js'
+import { createApiServer } from '../../src/serve/api/http.js'
 import { describeRegistryContract } from '../contract/registry.contract.js'
 import { tempRegistry } from '../helpers/cli.js'
 
@@ -15,7 +15,7 @@ describeRegistryContract('remote (cloudmap serve)', async () => {
   const { dir } = tempRegistry()
   let tick = Date.parse('2026-01-02T03:04:05.678Z')
   const local = new LocalRegistry({ path: join(dir, 'registry.json'), region: 'us-east-1', accountId: '123456789012', seed: 'serve', now: () => new Date(tick++) })
-  const server = createJson11Server(local)
+  const server = createApiServer({ registry: local, status: () => ({}) })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const endpointUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   process.env.AWS_ACCESS_KEY_ID = 'test'

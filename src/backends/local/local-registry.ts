@@ -5,8 +5,12 @@ import type { ContextOptions } from './context.js'
 import { createContext, nextCall } from './context.js'
 import { HANDLERS, isReadOnly } from './handlers/index.js'
 import type { Handler } from './handlers/types.js'
+import type { HandlerContext } from './context.js'
+import type { RegistryState } from './state.js'
+import type { Stamp } from './store/index.js'
 import type { CrashPoint } from './store/journal.js'
 import { RegistryStore } from './store/index.js'
+import { resolveFile, serviceShard } from './store/paths.js'
 
 export interface LocalRegistryOptions extends ContextOptions {
   /** The registry file; created on the first write, with its shard folder beside it (store/paths.ts). */
@@ -15,6 +19,8 @@ export interface LocalRegistryOptions extends ContextOptions {
   lockTimeoutMs?: number
   /** Messages for the user that are not errors (a migration of an older registry); default: stderr. */
   notice?: (message: string) => void
+  /** Answer reads from the last view while the registry file is unchanged (a long-running server). */
+  cacheReads?: boolean
 }
 
 const CRASH_POINTS: readonly string[] = ['locked', 'staged', 'committed', 'applying', 'applied']
@@ -41,7 +47,40 @@ export class LocalRegistry implements Registry {
       lockTimeoutMs: options.lockTimeoutMs ?? envNumber('CLOUDMAP_LOCK_TIMEOUT_MS'),
       notice: options.notice,
       crashAt: crashAt !== undefined && CRASH_POINTS.includes(crashAt) ? (crashAt as CrashPoint) : undefined,
+      cacheReads: options.cacheReads,
     })
+  }
+
+  /** The registry file. */
+  get path(): string {
+    return this.store.paths.main
+  }
+
+  /** Its stamp now: changes with every committed write (the change feed compares it). */
+  stamp(): Stamp {
+    return this.store.fileStamp()
+  }
+
+  /**
+   * Read the registry's state on a consistent view, outside any operation (serve's views: DNS, health
+   * schedule, dashboard, access control's resource lookups). fn must not change the state.
+   */
+  readState<T>(fn: (state: RegistryState) => T): Promise<T> {
+    return this.store.read(fn)
+  }
+
+  /**
+   * Change the registry outside any operation, through the same lock and journal as every write (serve's
+   * health checks record their results so). fn's changes are saved only when it returns.
+   */
+  writeState<T>(fn: (state: RegistryState, ctx: HandlerContext) => T): Promise<T> {
+    const call = nextCall(this.options)
+    return this.store.write((state) => fn(state, createContext(this.options, state.sequence, call)))
+  }
+
+  /** Where a registry file's shard lives (the change feed's views compare shard stamps). */
+  shardFile(serviceId: string): string {
+    return resolveFile(this.store.paths, serviceShard(serviceId))
   }
 
   async invoke<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> {

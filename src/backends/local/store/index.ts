@@ -22,12 +22,17 @@ export interface StoreOptions {
   notice?: (message: string) => void
   /** Tests: kill this process at a point of a write (CLOUDMAP_TEST_CRASH_AT). */
   crashAt?: CrashPoint
+  /**
+   * Keep the last view read and answer later reads from it while the registry file's stamp says nothing
+   * was written since (a long-running server; a CLI process reads once and gains nothing).
+   */
+  cacheReads?: boolean
 }
 
 /** What identifies one version of the registry file: a write replaces it (rename), changing all of these. */
-type Stamp = Pick<BigIntStats, 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'> | null
+export type Stamp = Pick<BigIntStats, 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'> | null
 
-function sameStamp(a: Stamp, b: Stamp): boolean {
+export function sameStamp(a: Stamp, b: Stamp): boolean {
   if (a === null || b === null) return a === b
   return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
 }
@@ -88,18 +93,23 @@ export class RegistryStore {
         await new Promise((resolve) => setTimeout(resolve, 1 + 2 * attempt))
         continue
       }
-      const opened = this.open()
+      const opened = this.openForRead()
+      const filesRead = opened.snapshot.filesRead
       let outcome: { value: T } | { error: unknown }
       try {
         outcome = { value: fn(opened.snapshot.state) }
       } catch (error) {
         outcome = { error }
       }
+      // A kept view that read no file now is the registry as its stamp was a moment ago: consistent as it is.
+      const readNothing = opened === this.kept && opened.snapshot.filesRead === filesRead
       // Journal first, then the registry file: a write that began after the first check shows in one of them.
-      if (!pendingJournal(this.paths) && sameStamp(opened.stamp, this.stamp())) {
+      if (readNothing || (!pendingJournal(this.paths) && sameStamp(opened.stamp, this.stamp()))) {
         if ('error' in outcome) throw outcome.error
         return outcome.value
       }
+      // The kept view may now hold a shard of a newer write: never use it again.
+      if (opened === this.kept) this.kept = undefined
     }
     return this.locked(async ({ recover }, lock) => {
       await recover(this.paths, lock.tookOver)
@@ -205,6 +215,22 @@ export class RegistryStore {
     } finally {
       await lock.release()
     }
+  }
+
+  /** The view kept by the last read (cacheReads), while the registry file is unchanged. */
+  private kept: Opened | undefined
+
+  private openForRead(): Opened {
+    if (!this.options.cacheReads) return this.open()
+    if (this.kept && sameStamp(this.kept.stamp, this.stamp())) return this.kept
+    const opened = this.open()
+    this.kept = opened.stamp !== null && !opened.migrate && !opened.snapshot.hasWaitingOperations ? opened : undefined
+    return opened
+  }
+
+  /** The stamp of the registry file now: it changes with every write (store/journal.ts renames it last). */
+  fileStamp(): Stamp {
+    return this.stamp()
   }
 
   private crash(point: CrashPoint): void {

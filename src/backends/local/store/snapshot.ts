@@ -106,6 +106,16 @@ export class Snapshot {
     }
   }
 
+  /** How many files this snapshot has read so far (a read that reads none needs no second look at the stamp). */
+  get filesRead(): number {
+    return this.files.size + this.absent.size
+  }
+
+  /** Whether asynchronous operations are waiting: a read completes the due ones in its view, so such a view is not kept. */
+  get hasWaitingOperations(): boolean {
+    return this.main.waitingOperations.length > 0 || this.added.length > 0
+  }
+
   /** Read a file of the registry into this snapshot (once); undefined when it does not exist. */
   private load<T>(file: string, create?: () => T): Loaded<T> | undefined {
     const known = this.files.get(file) as Loaded<T> | undefined

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
+import type { Registry } from '../../registry/registry.js'
+import type { RequestGate } from './json11.js'
+import { answerApiCall } from './json11.js'
+import { encodeJson } from './wire.js'
+
+/** A face that answers some HTTP paths itself (the dashboard under /ui/). */
+export interface HttpFace {
+  /** Whether this face answers the request (it then writes the whole response). */
+  handles(request: IncomingMessage): boolean
+  answer(request: IncomingMessage, response: ServerResponse): void
+}
+
+export interface ApiServerOptions {
+  registry: Registry
+  gate?: RequestGate
+  faces?: HttpFace[]
+  /** What `GET /` reports (container health checks). */
+  status: () => Record<string, unknown>
+  /** Largest request body accepted, in bytes (default 1 MiB; AWS's JSON APIs refuse larger ones). */
+  maxBodyBytes?: number
+  /** A client must send its headers within this time, and the whole request within requestTimeoutMs (slow clients). */
+  headersTimeoutMs?: number
+  requestTimeoutMs?: number
+}
+
+const MiB = 1024 * 1024
+
+/**
+ * serve's HTTP front: the Cloud Map API (`POST /`), a status document (`GET /`) and the faces that own
+ * paths of their own. Whatever a client sends, it gets an answer or its connection is closed; nothing it
+ * sends can stop the server: bodies are capped, slow clients are timed out, every error becomes a JSON
+ * error body. Every API answer carries `x-amzn-RequestId` (SDKs report it as the request id) and a
+ * `Date` header (the JS SDK corrects its clock skew from it).
+ */
+export function createApiServer(options: ApiServerOptions): Server {
+  const maxBody = options.maxBodyBytes ?? MiB
+  const server = createServer({ headersTimeout: options.headersTimeoutMs ?? 10_000, requestTimeout: options.requestTimeoutMs ?? 30_000, keepAliveTimeout: 5_000 }, (request, response) => {
+    route(options, maxBody, request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) })
+      else response.destroy()
+    })
+  })
+  // A client that sends garbage instead of HTTP gets 400 and is closed; it never reaches the 'error' path.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+    else socket.destroy()
+  })
+  return server
+}
+
+async function route(options: ApiServerOptions, maxBody: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const face = options.faces?.find((f) => f.handles(request))
+  if (face) return face.answer(request, response)
+  const path = (request.url ?? '/').split('?')[0]
+  if (request.method === 'GET' && path === '/') return send(response, 200, options.status(), 'application/json')
+  if (request.method !== 'POST' || path !== '/') {
+    request.resume()
+    return send(response, 404, { __type: 'UnknownOperationException', message: `cloudmap serve answers the Cloud Map API at POST / (got ${request.method} ${path})` })
+  }
+  const declared = Number(request.headers['content-length'] ?? 0)
+  if (declared > maxBody) return tooLarge(request, response, maxBody)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length
+    if (size > maxBody) return tooLarge(request, response, maxBody)
+    chunks.push(chunk as Buffer)
+  }
+  const answer = await answerApiCall(options.registry, options.gate, { method: request.method, url: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks) })
+  if (answer.status === 200 && 'body' in answer) send(response, 200, answer.body)
+  else if ('type' in answer) send(response, answer.status, { __type: answer.type, message: answer.message })
+}
+
+function tooLarge(request: IncomingMessage, response: ServerResponse, maxBody: number): void {
+  // Stop reading: the rest of the body is not wanted, and the connection can't be reused.
+  response.setHeader('connection', 'close')
+  send(response, 413, { __type: 'SerializationException', message: `The request body is larger than ${maxBody} bytes.` })
+  request.socket.destroySoon?.()
+}
+
+function send(response: ServerResponse, status: number, body: unknown, contentType = 'application/x-amz-json-1.1'): void {
+  const text = encodeJson(body)
+  response.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-RequestId': randomUUID(),
+    date: new Date().toUTCString(),
+  })
+  response.end(text)
+}
