@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core'
 import { reportFailure } from '../config/command-support.js'
+import type { Face } from '../serve/faces.js'
 
 /** `cloudmap serve`: the local registry as a running Cloud Map (server code loads only here, see src/serve/). */
 export class Serve extends Command {
@@ -25,6 +26,8 @@ export class Serve extends Command {
       if (flags.region !== undefined) args.set('region', flags.region)
       const settings = resolveSettings(args)
       const log = (line: string) => process.stderr.write(`${line}\n`)
+      // The faces the flags ask for; each one's code is imported only when it starts.
+      const faces: Face[] = []
       running = await startServe({
         registryPath: settings.registryPath,
         region: settings.region,
@@ -34,9 +37,11 @@ export class Serve extends Command {
         operationDelayMs: settings.operationDelayMs,
         host: flags.host,
         port: flags.port,
+        faces,
         log,
       })
       this.log(`cloudmap serve: ${running.url}/ (registry ${settings.registryPath})`)
+      for (const line of running.announce) log(line)
       log(clientEnvironment(running.url, settings.region))
     } catch (error) {
       reportFailure(error, 'serve')

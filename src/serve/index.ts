@@ -6,7 +6,7 @@ import { LocalFileFeed } from '../feed/local-file-feed.js'
 import type { HttpFace } from './api/http.js'
 import { createApiServer } from './api/http.js'
 import type { RequestGate } from './api/json11.js'
-import type { FaceContext, RunningFace } from './faces.js'
+import type { Face, FaceContext, RunningFace } from './faces.js'
 import { LiveView } from './live-view.js'
 
 export interface ServeOptions {
@@ -20,6 +20,8 @@ export interface ServeOptions {
   port: number
   /** Lines for the operator (stderr). */
   log: (line: string) => void
+  /** The faces besides the API: auth, dns, health, ui (serve's flags choose them). */
+  faces?: Face[]
   /** HTTP limits (tests shorten them). */
   headersTimeoutMs?: number
   requestTimeoutMs?: number
@@ -29,6 +31,8 @@ export interface ServeOptions {
 export interface RunningServe {
   url: string
   port: number
+  /** What the faces said at start (where DNS listens, whether access control is on). */
+  announce: string[]
   registry: LocalRegistry
   close(): Promise<void>
 }
@@ -64,7 +68,25 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   }
   const running: RunningFace[] = []
   const httpFaces: HttpFace[] = []
+  const announce: string[] = []
   let gate: RequestGate | undefined
+  const stopFaces = async () => {
+    for (const face of running.reverse()) await face.close()
+    if (view) (await view).close()
+    feed.close()
+  }
+  try {
+    for (const face of options.faces ?? []) {
+      const started = await face.start(context)
+      if (started.running) running.push(started.running)
+      if (started.gate) gate = started.gate
+      if (started.http) httpFaces.push(started.http)
+      announce.push(...(started.announce ?? []))
+    }
+  } catch (error) {
+    await stopFaces()
+    throw error
+  }
 
   const server = createApiServer({
     registry,
@@ -74,23 +96,22 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     requestTimeoutMs: options.requestTimeoutMs,
     status: () => ({ status: 'ok', service: 'servicediscovery', protocol: 'awsJson1_1', region: options.region }),
   })
-  const port = await listen(server, options.host, options.port).catch((error: unknown) => {
-    feed.close()
+  const port = await listen(server, options.host, options.port).catch(async (error: unknown) => {
+    await stopFaces()
     throw error
   })
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`
-  void context
   return {
     url,
     port,
+    announce,
     registry,
     close: async () => {
+      // Stop accepting, let the requests in flight finish, then stop the faces.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       await closed
-      for (const face of running.reverse()) await face.close()
-      if (view) (await view).close()
-      feed.close()
+      await stopFaces()
       await registry.close()
     },
   }
