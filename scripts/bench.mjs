@@ -228,7 +228,7 @@ async function main() {
   print()
 
   if (ONLY === 'serve') {
-    const goals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10 })
+    const goals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
     print('## Goals')
     print()
     table(['goal', 'target', 'measured', 'met'], goals)
@@ -389,7 +389,7 @@ async function main() {
 
   // --- 4. serve under load (bench/serve.mjs) ----------------------------------------------------------
   await moto?.stop()
-  const serveGoals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10 })
+  const serveGoals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
   moto = undefined
 
   // --- Goals ------------------------------------------------------------------------------------------
