@@ -75,7 +75,7 @@ function watchChanges(options: WatchOptions, io: WatchIo, registry: Registry, fe
     let pending = false
     let done = false
     let count = 0
-    let failure: string | undefined
+    let failing = false
     let timer: NodeJS.Timeout | undefined
 
     const finish = (code: number) => {
@@ -86,11 +86,11 @@ function watchChanges(options: WatchOptions, io: WatchIo, registry: Registry, fe
       void registry.close().finally(() => resolve(code))
     }
 
-    /** A failure is said once, not at every wake-up, until reads work again. */
-    const fail = (error: unknown, what: string) => {
-      const line = `cloudmap watch: ${what}: ${describeError(error, 'DiscoverInstances').stderr.trim().replace(/^cloudmap: \[ERROR\]: /, '')}`
-      if (line !== failure) io.err(`${line}\n${failure === undefined ? 'cloudmap watch: still watching; changes are reported once the registry answers again\n' : ''}`)
-      failure = line
+    /** A failure is said once, not at every wake-up or damaged write, until reads work again. */
+    const fail = (error: unknown, what: string, operation: string) => {
+      if (failing) return
+      failing = true
+      io.err(`cloudmap watch: ${what}: ${describeError(error, operation).stderr.trim().replace(/^cloudmap: \[ERROR\]: /, '')}\ncloudmap watch: still watching; changes are reported once the registry answers again\n`)
     }
 
     const refresh = async () => {
@@ -105,13 +105,13 @@ function watchChanges(options: WatchOptions, io: WatchIo, registry: Registry, fe
         try {
           answer = await discover()
         } catch (error) {
-          fail(error, 'DiscoverInstances failed')
+          fail(error, 'DiscoverInstances failed', 'DiscoverInstances')
           continue
         }
         if (done) break
-        if (failure !== undefined) {
+        if (failing) {
           io.err('cloudmap watch: the registry answers again\n')
-          failure = undefined
+          failing = false
         }
         const next = instanceSet(answer.Instances)
         const events = diffInstances(current, next, answer.InstancesRevision ?? 0n)
@@ -127,7 +127,7 @@ function watchChanges(options: WatchOptions, io: WatchIo, registry: Registry, fe
     }
 
     feed.subscribe(() => void refresh())
-    feed.onError((error) => fail(error, 'cannot tell changes'))
+    feed.onError((error) => fail(error, 'cannot tell changes', 'DiscoverInstancesRevision'))
     if (options.timeoutMs !== undefined) timer = setTimeout(() => finish(options.untilCount === undefined ? 0 : TIMED_OUT), options.timeoutMs)
     if (options.untilCount !== undefined && options.untilCount <= 0) finish(0)
   })
