@@ -1,5 +1,5 @@
-import { Command, Flags } from '@oclif/core'
-import { backendFlags } from './backend-flags.js'
+import { Command } from '@oclif/core'
+import { watchFlags } from './watch-flags.js'
 
 /** `cloudmap watch`: a service's instances, then its changes (code in src/watch/, loaded only here). */
 export class Watch extends Command {
@@ -20,28 +20,10 @@ Exit status: 0 when --until-count events were seen, or --timeout passed without 
     { description: 'Rewrite a config file on every change:', command: "<%= config.bin %> watch --namespace-name example.local --service-name web --exec 'jq -r \".Instances[].Attributes.AWS_INSTANCE_IPV4\" > upstreams.txt'" },
     { description: 'Wait up to 30 s for one change (a script):', command: '<%= config.bin %> watch --namespace-name example.local --service-name web --until-count 1 --timeout 30 --output json' },
   ]
-  static override flags = {
-    'namespace-name': Flags.string({ description: 'The HttpName of the namespace.', required: true, helpValue: 'NAME' }),
-    'service-name': Flags.string({ description: 'The name of the service.', required: true, helpValue: 'NAME' }),
-    'query-parameters': Flags.string({ description: 'Only instances with these attributes: Key=Value,Key2=Value2 or JSON.', helpValue: 'ATTRIBUTES' }),
-    'optional-parameters': Flags.string({ description: 'Prefer instances with these attributes (as discover-instances).', helpValue: 'ATTRIBUTES' }),
-    'health-status': Flags.string({ description: 'Which instances by health (default HEALTHY, as discover-instances).', options: ['HEALTHY', 'UNHEALTHY', 'ALL', 'HEALTHY_OR_ELSE_ALL'] }),
-    output: Flags.string({ description: 'text: readable lines (a table of the current instances on a terminal); json: one JSON object per line.', options: ['text', 'json'], default: 'text' }),
-    exec: Flags.string({ description: 'Run this shell command after each change, with the discover-instances output on its standard input.', helpValue: 'CMD' }),
-    timeout: Flags.string({ description: 'Stop after this many seconds.', helpValue: 'SECONDS' }),
-    'until-count': Flags.integer({ description: 'Stop after this many events.', min: 1, helpValue: 'N' }),
-    interval: Flags.string({ description: 'Remote endpoints: seconds between DiscoverInstancesRevision calls (default 1).', helpValue: 'SECONDS' }),
-    ...backendFlags,
-  }
+  static override flags = watchFlags
 
   async run(): Promise<void> {
-    let flags
-    try {
-      flags = (await this.parse(Watch)).flags
-    } catch (error) {
-      ;(await import('../config/command-support.js')).reportFailure(error, 'watch')
-      return
-    }
-    process.exitCode = await (await import('../watch/command.js')).watchCommand(flags)
+    // Parsed by watch's own code (also reached without oclif, see src/cli/fast-path.ts).
+    process.exitCode = await (await import('../watch/command.js')).watchFromArgv(this.argv)
   }
 }

@@ -34,6 +34,26 @@ export function primaryIpv4(): string {
   throw new CommandUsageError('--ipv4 auto: this host has no non-internal IPv4 address; give one with --ipv4 ADDRESS')
 }
 
+/**
+ * `cloudmap run [flags] -- COMMAND [ARGS...]` from its argv: everything after -- is COMMAND, never
+ * cloudmap's flags. Parsed with oclif's parser alone (no command table, no plugins: start-up counts
+ * in "run → discoverable"). Returns the exit status.
+ */
+export async function runFromArgv(argv: readonly string[]): Promise<number> {
+  const dashes = argv.indexOf('--')
+  const own = dashes < 0 ? [...argv] : argv.slice(0, dashes)
+  const command = dashes < 0 ? [] : argv.slice(dashes + 1)
+  let parsed
+  try {
+    const [{ parse }, { runFlags }] = await Promise.all([import('@oclif/core/parser'), import('../commands/run-flags.js')])
+    parsed = await parse(own, { flags: runFlags, strict: false })
+  } catch (error) {
+    reportFailure(error, 'run')
+    return process.exitCode as number
+  }
+  return runCommand(parsed.flags, command, parsed.argv as string[])
+}
+
 /** cloudmap run's flags checked as register-instance checks its parameters, then the run. Returns the exit status. */
 export async function runCommand(flags: RunFlags, command: string[], stray: string[]): Promise<number> {
   let options

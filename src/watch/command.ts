@@ -24,6 +24,19 @@ export interface WatchFlags {
   'no-sign-request'?: boolean
 }
 
+/** `cloudmap watch [flags]` from its argv, parsed with oclif's parser alone (as cloudmap run, see src/run/command.ts). */
+export async function watchFromArgv(argv: readonly string[]): Promise<number> {
+  let flags
+  try {
+    const [{ parse }, { watchFlags }] = await Promise.all([import('@oclif/core/parser'), import('../commands/watch-flags.js')])
+    flags = (await parse([...argv], { flags: watchFlags, strict: true })).flags
+  } catch (error) {
+    reportFailure(error, 'watch')
+    return process.exitCode as number
+  }
+  return watchCommand(flags)
+}
+
 /** cloudmap watch's flags checked as discover-instances checks its parameters, then the watch itself. */
 export async function watchCommand(flags: WatchFlags): Promise<number> {
   let options

@@ -1,0 +1,17 @@
+import * as Flags from '@oclif/core/flags'
+import { backendFlags } from './backend-flags.js'
+
+/** cloudmap run's flags, shared by its oclif command (help, completion) and the fast path that parses without oclif. */
+export const runFlags = {
+  'namespace-name': Flags.string({ description: 'The namespace (its name, as list-namespaces shows it).', required: true, helpValue: 'NAME' }),
+  'service-name': Flags.string({ description: 'The service to register in.', required: true, helpValue: 'NAME' }),
+  'instance-id': Flags.string({ description: 'The instance id (default: <hostname>-<pid>).', helpValue: 'ID' }),
+  port: Flags.integer({ description: 'AWS_INSTANCE_PORT.', min: 1, max: 65535, helpValue: 'PORT' }),
+  ipv4: Flags.string({ description: "AWS_INSTANCE_IPV4: an address, or auto for the host's primary (first non-internal) IPv4 address.", helpValue: 'ADDRESS|auto' }),
+  attributes: Flags.string({ description: 'More attributes: Key=Value,Key2=Value2 or JSON.', helpValue: 'ATTRIBUTES' }),
+  'health-cmd': Flags.string({ description: 'Readiness/health check: a shell command that exits 0 when COMMAND is ready.', helpValue: 'CMD', exclusive: ['health-http', 'health-tcp'] }),
+  'health-http': Flags.string({ description: 'Readiness/health check: a URL that answers 2xx or 3xx when COMMAND is ready.', helpValue: 'URL', exclusive: ['health-cmd', 'health-tcp'] }),
+  'health-tcp': Flags.integer({ description: 'Readiness/health check: a port on 127.0.0.1 that accepts connections when COMMAND is ready.', min: 1, max: 65535, helpValue: 'PORT', exclusive: ['health-cmd', 'health-http'] }),
+  'health-interval': Flags.string({ description: 'Seconds between checks (default 1).', helpValue: 'SECONDS' }),
+  ...backendFlags,
+}
