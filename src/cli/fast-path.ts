@@ -2,7 +2,7 @@ import { OPERATIONS } from '../model/index.js'
 
 /**
  * Run an operation command without loading oclif (about 100 ms of a 60 ms `node -e 0`): scripts call
- * cloudmap hundreds of times. cloudmap run and watch take the same short cut, with oclif's parser only. Help, the other commands and unknown names still go through oclif.
+ * cloudmap hundreds of times. cloudmap run and watch take the same short cut (their flags parse without oclif). Help, the other commands and unknown names still go through oclif.
  * Returns false when oclif should handle the command line.
  */
 export async function runOperationFast(argv: readonly string[]): Promise<boolean> {

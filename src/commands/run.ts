@@ -1,5 +1,6 @@
 import { Command } from '@oclif/core'
-import { runFlags } from './run-flags.js'
+import { RUN_FLAGS } from '../run/flags.js'
+import { oclifFlags } from './own-flags.js'
 
 /** `cloudmap run`: registration that follows a process (code in src/run/, loaded only here). */
 export class Run extends Command {
@@ -18,7 +19,7 @@ The instance id defaults to <hostname>-<pid>. The instance carries a CLOUDMAP_RU
     { description: 'Discoverable once /health answers 2xx, health kept in step (custom health service):', command: '<%= config.bin %> run --namespace-name example.local --service-name web --port 8080 --health-http http://127.0.0.1:8080/health --health-interval 2 -- ./server' },
     { description: 'As a container entrypoint against a cloudmap serve container:', command: '<%= config.bin %> run --endpoint-url http://registry:4566 --namespace-name example.local --service-name api --ipv4 auto --port 3000 -- node app.js' },
   ]
-  static override flags = runFlags
+  static override flags = oclifFlags(RUN_FLAGS)
 
   async run(): Promise<void> {
     // Parsed by run's own code (also reached without oclif, see src/cli/fast-path.ts).

@@ -1,5 +1,6 @@
 import { Command } from '@oclif/core'
-import { watchFlags } from './watch-flags.js'
+import { WATCH_FLAGS } from '../watch/flags.js'
+import { oclifFlags } from './own-flags.js'
 
 /** `cloudmap watch`: a service's instances, then its changes (code in src/watch/, loaded only here). */
 export class Watch extends Command {
@@ -20,7 +21,7 @@ Exit status: 0 when --until-count events were seen, or --timeout passed without 
     { description: 'Rewrite a config file on every change:', command: "<%= config.bin %> watch --namespace-name example.local --service-name web --exec 'jq -r \".Instances[].Attributes.AWS_INSTANCE_IPV4\" > upstreams.txt'" },
     { description: 'Wait up to 30 s for one change (a script):', command: '<%= config.bin %> watch --namespace-name example.local --service-name web --until-count 1 --timeout 30 --output json' },
   ]
-  static override flags = watchFlags
+  static override flags = oclifFlags(WATCH_FLAGS)
 
   async run(): Promise<void> {
     // Parsed by watch's own code (also reached without oclif, see src/cli/fast-path.ts).

@@ -2,9 +2,11 @@ import { hostname, networkInterfaces } from 'node:os'
 import { unpackArgument } from '../args/unpack.js'
 import { validateParameters } from '../args/validate.js'
 import { resolveSettings } from '../cli/settings.js'
+import { parseOwnFlags } from '../cli/parse-own-flags.js'
 import { secondsFlag } from '../cli/seconds.js'
 import { backendArgs, CommandUsageError, reportFailure } from '../config/command-support.js'
 import type { CheckSpec } from './readiness.js'
+import { RUN_FLAGS } from './flags.js'
 import { runProcess } from './run.js'
 
 export interface RunFlags {
@@ -36,8 +38,8 @@ export function primaryIpv4(): string {
 
 /**
  * `cloudmap run [flags] -- COMMAND [ARGS...]` from its argv: everything after -- is COMMAND, never
- * cloudmap's flags. Parsed with oclif's parser alone (no command table, no plugins: start-up counts
- * in "run → discoverable"). Returns the exit status.
+ * cloudmap's flags. Parsed without oclif (src/cli/own-flags.ts: start-up counts in "run →
+ * discoverable"). Returns the exit status.
  */
 export async function runFromArgv(argv: readonly string[]): Promise<number> {
   const dashes = argv.indexOf('--')
@@ -45,13 +47,12 @@ export async function runFromArgv(argv: readonly string[]): Promise<number> {
   const command = dashes < 0 ? [] : argv.slice(dashes + 1)
   let parsed
   try {
-    const [{ parse }, { runFlags }] = await Promise.all([import('@oclif/core/parser'), import('../commands/run-flags.js')])
-    parsed = await parse(own, { flags: runFlags, strict: false })
+    parsed = parseOwnFlags(own, RUN_FLAGS)
   } catch (error) {
     reportFailure(error, 'run')
     return process.exitCode as number
   }
-  return runCommand(parsed.flags, command, parsed.argv as string[])
+  return runCommand(parsed.flags as unknown as RunFlags, command, parsed.positionals)
 }
 
 /** cloudmap run's flags checked as register-instance checks its parameters, then the run. Returns the exit status. */

@@ -1,9 +1,11 @@
 import { unpackArgument } from '../args/unpack.js'
 import { validateParameters } from '../args/validate.js'
 import { resolveSettings } from '../cli/settings.js'
+import { parseOwnFlags } from '../cli/parse-own-flags.js'
 import { secondsFlag } from '../cli/seconds.js'
-import { backendArgs, reportFailure } from '../config/command-support.js'
+import { backendArgs, CommandUsageError, reportFailure } from '../config/command-support.js'
 import type { DiscoverInstancesRequest, HealthStatusFilter } from '../model/api-types.js'
+import { WATCH_FLAGS } from './flags.js'
 import { runWatch } from './watch.js'
 
 export interface WatchFlags {
@@ -24,12 +26,13 @@ export interface WatchFlags {
   'no-sign-request'?: boolean
 }
 
-/** `cloudmap watch [flags]` from its argv, parsed with oclif's parser alone (as cloudmap run, see src/run/command.ts). */
+/** `cloudmap watch [flags]` from its argv, parsed without oclif (as cloudmap run, see src/cli/own-flags.ts). */
 export async function watchFromArgv(argv: readonly string[]): Promise<number> {
   let flags
   try {
-    const [{ parse }, { watchFlags }] = await Promise.all([import('@oclif/core/parser'), import('../commands/watch-flags.js')])
-    flags = (await parse([...argv], { flags: watchFlags, strict: true })).flags
+    const parsed = parseOwnFlags(argv, WATCH_FLAGS)
+    if (parsed.positionals.length > 0) throw new CommandUsageError(`Unexpected argument: ${parsed.positionals[0]}`)
+    flags = parsed.flags as unknown as WatchFlags
   } catch (error) {
     reportFailure(error, 'watch')
     return process.exitCode as number

@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import type { Backend, Live } from '../helpers/live.js'
-import { backend, seededRegistry, startCli, stopAll, until } from '../helpers/live.js'
+import { BIN } from '../helpers/cli.js'
+import { backend, hermeticEnv, seededRegistry, startCli, stopAll, until } from '../helpers/live.js'
 
 afterEach(stopAll)
 
@@ -159,5 +161,27 @@ describe('cloudmap watch', () => {
     const bad = await startCli(['watch', ...s.backend.flags, '--namespace-name', 'ns', '--service-name', 'plain', '--interval', '0']).done
     expect(bad.status).toBe(252)
     expect(bad.stderr).toContain('--interval takes a number of seconds greater than 0, not 0')
+  })
+
+  it('on a terminal the current instances are a cli-table3 table', async () => {
+    // util-linux `script` gives the watch a pseudo-terminal (as test/wizard/pty.test.ts).
+    expect(spawnSync('script', ['--version']).status, 'util-linux script is needed for a pseudo-terminal').toBe(0)
+    const s = await setup('local')
+    await s.registry.invoke('RegisterInstance', { ServiceId: s.plain, InstanceId: 'a', Attributes: { stage: 'prod', AWS_INSTANCE_IPV4: '10.0.0.1' } })
+    const command = [process.execPath, BIN, 'watch', '--registry', s.path, '--namespace-name', 'ns', '--service-name', 'plain', '--timeout', '0.2'].map((a) => `'${a}'`).join(' ')
+    const r = spawnSync('script', ['-qefc', command, '/dev/null'], { env: hermeticEnv({ TERM: 'dumb' }), encoding: 'utf8' })
+    expect(r.status).toBe(0)
+    expect(r.stdout.replace(/\r/g, '')).toBe(
+      [
+        'plain in ns: 1 instance (revision 1)',
+        '┌────────────┬──────────────┬────────────────────────────┐',
+        '│ InstanceId │ HealthStatus │ Attributes                 │',
+        '├────────────┼──────────────┼────────────────────────────┤',
+        '│ a          │ UNKNOWN      │ stage=prod                 │',
+        '│            │              │ AWS_INSTANCE_IPV4=10.0.0.1 │',
+        '└────────────┴──────────────┴────────────────────────────┘',
+        '',
+      ].join('\n'),
+    )
   })
 })
