@@ -1,5 +1,5 @@
 import { Command } from '@oclif/core'
-import { RUN_FLAGS } from '../run/flags.js'
+import { RUN_FLAGS } from './run-flags.js'
 import { oclifFlags } from './own-flags.js'
 
 /** `cloudmap run`: registration that follows a process (code in src/run/, loaded only here). */

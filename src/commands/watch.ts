@@ -1,5 +1,5 @@
 import { Command } from '@oclif/core'
-import { WATCH_FLAGS } from '../watch/flags.js'
+import { WATCH_FLAGS } from './watch-flags.js'
 import { oclifFlags } from './own-flags.js'
 
 /** `cloudmap watch`: a service's instances, then its changes (code in src/watch/, loaded only here). */

@@ -6,7 +6,7 @@ import { parseOwnFlags } from '../cli/parse-own-flags.js'
 import { secondsFlag } from '../cli/seconds.js'
 import { backendArgs, CommandUsageError, reportFailure } from '../config/command-support.js'
 import type { CheckSpec } from './readiness.js'
-import { RUN_FLAGS } from './flags.js'
+import { RUN_FLAGS } from '../commands/run-flags.js'
 import { runProcess } from './run.js'
 
 export interface RunFlags {

@@ -5,7 +5,7 @@ import { parseOwnFlags } from '../cli/parse-own-flags.js'
 import { secondsFlag } from '../cli/seconds.js'
 import { backendArgs, CommandUsageError, reportFailure } from '../config/command-support.js'
 import type { DiscoverInstancesRequest, HealthStatusFilter } from '../model/api-types.js'
-import { WATCH_FLAGS } from './flags.js'
+import { WATCH_FLAGS } from '../commands/watch-flags.js'
 import { runWatch } from './watch.js'
 
 export interface WatchFlags {

@@ -1,7 +1,7 @@
 import type { OwnFlags } from '../cli/own-flags.js'
 import { BACKEND_FLAGS } from '../cli/own-flags.js'
 
-/** cloudmap run's flags (before the -- that starts COMMAND). */
+/** cloudmap run's flags (before the -- that starts COMMAND): data only, loaded with the command table. */
 export const RUN_FLAGS: OwnFlags = {
   'namespace-name': { type: 'string', description: 'The namespace (its name, as list-namespaces shows it).', required: true, helpValue: 'NAME' },
   'service-name': { type: 'string', description: 'The service to register in.', required: true, helpValue: 'NAME' },

@@ -1,7 +1,7 @@
 import type { OwnFlags } from '../cli/own-flags.js'
 import { BACKEND_FLAGS } from '../cli/own-flags.js'
 
-/** cloudmap watch's flags. */
+/** cloudmap watch's flags: data only, loaded with the command table. */
 export const WATCH_FLAGS: OwnFlags = {
   'namespace-name': { type: 'string', description: 'The HttpName of the namespace.', required: true, helpValue: 'NAME' },
   'service-name': { type: 'string', description: 'The name of the service.', required: true, helpValue: 'NAME' },
