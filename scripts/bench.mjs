@@ -12,7 +12,7 @@
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, freemem, release, tmpdir, totalmem } from 'node:os'
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
@@ -320,7 +320,13 @@ async function benchRunWatch() {
     goals.push([`run → discoverable, ${label}`, '≤ 500 ms + check', fmt(percentile(start, 99)), percentile(start, 99) <= 500 ? 'yes' : 'no'])
     goals.push([`exit → deregistered, ${label}`, '≤ 500 ms', fmt(percentile(stop, 99)), percentile(stop, 99) <= 500 ? 'yes' : 'no'])
   }
+  // The floor under "run started -> discoverable": starting Node itself, on this machine, now.
+  const floor = []
+  for (let i = 0; i < (QUICK ? 5 : 15); i++) floor.push(runOnce(['node', '-e', '0'], baseEnv()).ms)
+  rows.push(['`node -e 0` (the floor under any command start)', fmt(percentile(floor, 50)), fmt(percentile(floor, 99)), String(floor.length)])
   print('## `cloudmap run` and `cloudmap watch`: how soon changes are seen')
+  print()
+  print(`Load average when this part ended: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (${cpus().length} cores).`)
   print()
   print('AWS documents 5 s: ECS tasks "discoverable within five seconds", and "updates on the resource locations and attributes')
   print('are available within 5 seconds". Watch through an endpoint polls DiscoverInstancesRevision every second (--interval 1, the')
