@@ -179,6 +179,29 @@ describe.each(['local', 'serve'] as const)('cloudmap run on the %s backend', (na
   })
 })
 
+describe('cloudmap run readiness checks', () => {
+  it('--health-tcp: a custom health instance turns HEALTHY once COMMAND accepts connections', async () => {
+    const s = await setup('local')
+    const run = runServer(s, 'custom', ['--health-tcp', String(s.port), '--health-interval', '0.1'])
+    await until('HEALTHY', async () => (await instance(s, s.custom))?.health === 'HEALTHY')
+    expect(await discoverable(s, 'custom')).toEqual(['web-1'])
+    await run.stop()
+    expect((await run.done).status).toBe(3)
+    expect(await instance(s, s.custom)).toBeUndefined()
+  })
+
+  it('--health-cmd: registered once the command exits 0', async () => {
+    const s = await setup('local')
+    const run = runServer(s, 'plain', ['--health-cmd', `test -f '${s.ready}'`, '--health-interval', '0.1'])
+    await until('the server to listen', () => existsSync(s.pidfile))
+    expect(await instance(s, s.plain)).toBeUndefined()
+    writeFileSync(s.ready, '')
+    await until('registration', () => instance(s, s.plain))
+    await run.stop()
+    expect(await instance(s, s.plain)).toBeUndefined()
+  })
+})
+
 describe('cloudmap run failure cases', () => {
   it('an unreachable endpoint at start: COMMAND is not started, exit 255', async () => {
     const port = await freePort()
