@@ -28,8 +28,6 @@ export interface RunIo {
   err(text: string): void
   hostname: string
   pid: number
-  /** Waits between retries of a failed registry call (tests and the bench keep the default). */
-  retryDelaysMs?: readonly number[]
 }
 
 /** Registry calls that fail for a transient reason are tried again after these waits (about 8 s in all). */
@@ -181,13 +179,12 @@ class InstanceLifecycle {
 
   /** A registry call, tried again after a transient failure (unreachable endpoint, 5xx, throttling). */
   private async retrying<T>(call: () => Promise<T>): Promise<T> {
-    const delays = this.io.retryDelaysMs ?? RETRY_DELAYS_MS
     for (let attempt = 0; ; attempt++) {
       try {
         return await call()
       } catch (error) {
-        if (attempt >= delays.length || !isTransient(error)) throw error
-        await sleep(delays[attempt])
+        if (attempt >= RETRY_DELAYS_MS.length || !isTransient(error)) throw error
+        await sleep(RETRY_DELAYS_MS[attempt])
       }
     }
   }
