@@ -2,6 +2,7 @@
 // npm run bench: cloudmap's speed goals, measured side by side in one run on this machine.
 //
 //   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep]
+//   node scripts/bench.mjs --runwatch [--quick] [--write FILE]   only the cloudmap run / watch latencies
 //
 //   --runs N      timed runs per command (default 15); medians are reported
 //   --quick       smaller registries (1k/10k instead of 10k/100k) and fewer runs: a smoke test
@@ -12,7 +13,7 @@
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, freemem, release, tmpdir, totalmem } from 'node:os'
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
@@ -202,6 +203,129 @@ function machine() {
     `- ${RUNS} timed runs per command after a warm-up, interleaved; medians. Max RSS from /usr/bin/time${TIME ? '' : ' (not installed: n/a)'}.`,
     `- Date: ${new Date().toISOString()}`,
   ]
+}
+
+
+// ---------------------------------------------------------------------------------------------------
+// cloudmap run and cloudmap watch: latencies, beside AWS's documented "within five seconds"
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+}
+const sleepMs = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** A long-running cloudmap process whose stdout lines are time-stamped as they arrive. */
+function startLive(argv, env) {
+  const child = spawn('node', [BIN, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  const lines = []
+  let partial = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    const now = performance.now()
+    const parts = (partial + d).split('\n')
+    partial = parts.pop()
+    for (const text of parts) lines.push({ text, at: now })
+  })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  const exited = new Promise((resolve) => child.once('close', resolve))
+  return { child, lines, exited, stderr: () => stderr }
+}
+
+async function until(what, probe, limitMs = 30_000) {
+  const deadline = Date.now() + limitMs
+  for (;;) {
+    const v = await probe()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error(`bench: gave up waiting for ${what}`)
+    await sleepMs(2)
+  }
+}
+
+async function benchRunWatch() {
+  const { LocalRegistry } = await import('../dist/backends/local/local-registry.js')
+  const samples = QUICK ? 15 : 40
+  const runSamples = QUICK ? 5 : 15
+  const rows = []
+  const goals = []
+  for (const backend of ['local', 'serve']) {
+    const path = join(work, `runwatch-${backend}`, 'registry.json')
+    const registry = new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012' })
+    const created = await registry.invoke('CreateHttpNamespace', { Name: 'bench' })
+    const nsId = (await registry.invoke('GetOperation', { OperationId: created.OperationId })).Operation.Targets.NAMESPACE
+    const srv = (await registry.invoke('CreateService', { Name: 'web', NamespaceId: nsId })).Service.Id
+    let flags = ['--registry', path]
+    let env = baseEnv()
+    let register = (input) => registry.invoke('RegisterInstance', input)
+    let server
+    if (backend === 'serve') {
+      server = await startServe(path)
+      flags = ['--endpoint-url', server.url]
+      env = baseEnv({ AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' })
+      register = (input) => call(server.url, 'RegisterInstance', input)
+    }
+
+    // register-instance returning -> watch printing the event. Registrations start at random points of
+    // the remote poll's 1 s interval, so the figures are not locked to one phase of it.
+    const watch = startLive(['watch', ...flags, '--namespace-name', 'bench', '--service-name', 'web', '--output', 'json'], env)
+    await until('watch to print the current instances', () => watch.lines.length > 0)
+    const notify = []
+    for (let i = 0; i < samples; i++) {
+      await sleepMs(Math.random() * (backend === 'serve' ? 1000 : 50))
+      const seen = watch.lines.length
+      await register({ ServiceId: srv, InstanceId: `w-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } })
+      const returned = performance.now()
+      const line = await until(`the event of w-${i}`, () => watch.lines.slice(seen).find((l) => l.text.includes(`"w-${i}"`)))
+      notify.push(line.at - returned)
+    }
+    watch.child.kill('SIGTERM')
+    await watch.exited
+
+    // cloudmap run starting -> instance discoverable; COMMAND exiting -> instance deregistered.
+    const discoverable = async (id) => ((await registry.invoke('DiscoverInstances', { NamespaceName: 'bench', ServiceName: 'web', HealthStatus: 'ALL' })).Instances ?? []).some((x) => x.InstanceId === id)
+    const start = []
+    const stop = []
+    const stamp = join(work, `runwatch-${backend}`, 'exited-at')
+    // COMMAND says when it is ready for SIGTERM, and when it exits.
+    const command = `const fs = require('fs'); process.on('SIGTERM', () => { fs.writeFileSync(${JSON.stringify(stamp)}, String(Date.now())); process.exit(0) }); fs.writeFileSync(${JSON.stringify(stamp)}, 'up'); setInterval(() => {}, 1e6)`
+    for (let i = 0; i < runSamples; i++) {
+      const id = `run-${i}`
+      const began = performance.now()
+      const run = startLive(['run', ...flags, '--namespace-name', 'bench', '--service-name', 'web', '--instance-id', id, '--ipv4', '10.0.0.2', '--', 'node', '-e', command], env)
+      await until(`${id} to be discoverable`, () => discoverable(id))
+      start.push(performance.now() - began)
+      await until(`${id}'s COMMAND to start`, () => existsSync(stamp) && readFileSync(stamp, 'utf8') === 'up')
+      run.child.kill('SIGTERM')
+      await until(`${id} to be deregistered`, async () => !(await discoverable(id)))
+      const gone = Date.now()
+      stop.push(gone - Number(readFileSync(stamp, 'utf8')))
+      await run.exited
+      rmSync(stamp)
+    }
+    server?.stop()
+    const label = backend === 'local' ? 'local registry' : 'through `cloudmap serve`'
+    rows.push([`register-instance returned → watch printed the event (${label})`, fmt(percentile(notify, 50)), fmt(percentile(notify, 99)), String(notify.length)])
+    rows.push([`\`cloudmap run\` started → discoverable (${label}, no readiness check)`, fmt(percentile(start, 50)), fmt(percentile(start, 99)), String(start.length)])
+    rows.push([`COMMAND exited → deregistered (${label})`, fmt(percentile(stop, 50)), fmt(percentile(stop, 99)), String(stop.length)])
+    goals.push([`change seen by watch, ${label}`, backend === 'local' ? '≤ 500 ms p99' : '≤ 1.5 s p99', fmt(percentile(notify, 99)), percentile(notify, 99) <= (backend === 'local' ? 500 : 1500) ? 'yes' : 'no'])
+    goals.push([`run → discoverable, ${label}`, '≤ 500 ms + check', fmt(percentile(start, 99)), percentile(start, 99) <= 500 ? 'yes' : 'no'])
+    goals.push([`exit → deregistered, ${label}`, '≤ 500 ms', fmt(percentile(stop, 99)), percentile(stop, 99) <= 500 ? 'yes' : 'no'])
+  }
+  // The floor under "run started -> discoverable": starting Node itself, on this machine, now.
+  const floor = []
+  for (let i = 0; i < (QUICK ? 5 : 15); i++) floor.push(runOnce(['node', '-e', '0'], baseEnv()).ms)
+  rows.push(['`node -e 0` (the floor under any command start)', fmt(percentile(floor, 50)), fmt(percentile(floor, 99)), String(floor.length)])
+  print('## `cloudmap run` and `cloudmap watch`: how soon changes are seen')
+  print()
+  print(`Load average when this part ended: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (${cpus().length} cores).`)
+  print()
+  print('AWS documents 5 s: ECS tasks "discoverable within five seconds", and "updates on the resource locations and attributes')
+  print('are available within 5 seconds". Watch through an endpoint polls DiscoverInstancesRevision every second (--interval 1, the')
+  print('default); registrations in that bench start at random points of the interval. `run` times include starting Node for cloudmap.')
+  print()
+  table(['what', 'p50', 'p99', 'samples'], rows)
+  table(['goal', 'target (AWS: 5 s)', 'measured p99', 'met'], goals)
 }
 
 async function main() {
@@ -410,6 +534,8 @@ async function main() {
     ],
   )
 
+  await benchRunWatch()
+
   if (WRITE) {
     writeFileSync(WRITE, `${out.join('\n')}\n`)
     console.error(`(written to ${WRITE})`)
@@ -417,7 +543,14 @@ async function main() {
 }
 
 try {
-  await main()
+  if (flag('--runwatch')) {
+    print('# cloudmap run / watch latencies')
+    print()
+    for (const line of machine()) print(line)
+    print()
+    await benchRunWatch()
+    if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
+  } else await main()
 } finally {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
   if (flag('--keep')) console.error(`(registries kept in ${work})`)
