@@ -14,6 +14,8 @@ export class Serve extends Command {
     host: Flags.string({ description: 'Address to listen on.', default: '127.0.0.1' }),
     registry: Flags.string({ description: 'Registry file (default: $CLOUDMAP_REGISTRY, else the user data directory).' }),
     region: Flags.string({ description: 'Region used in ARNs (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1).' }),
+    'dns-port': Flags.integer({ description: 'Also answer DNS (UDP and TCP) for the DNS namespaces on this port (0: any free port); off unless given.' }),
+    'dns-host': Flags.string({ description: 'Address DNS listens on (with --dns-port).', default: '127.0.0.1' }),
   }
 
   async run(): Promise<void> {
@@ -28,6 +30,17 @@ export class Serve extends Command {
       const log = (line: string) => process.stderr.write(`${line}\n`)
       // The faces the flags ask for; each one's code is imported only when it starts.
       const faces: Face[] = []
+      const dnsPort = flags['dns-port']
+      if (dnsPort !== undefined) {
+        const { seed } = settings
+        faces.push({
+          name: 'dns',
+          start: async (ctx) => {
+            const [{ startDns }, { seededRandom }] = await Promise.all([import('../serve/dns/index.js'), import('../backends/local/context.js')])
+            return startDns(ctx, { host: flags['dns-host'], port: dnsPort, random: seed === undefined ? undefined : seededRandom(`${seed}:dns`) })
+          },
+        })
+      }
       running = await startServe({
         registryPath: settings.registryPath,
         region: settings.region,
