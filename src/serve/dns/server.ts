@@ -54,32 +54,55 @@ export function respond(message: Buffer, answer: Answerer, transport: 'udp' | 't
 }
 
 function answerQuery(query: DecodedPacket, answer: Answerer, transport: 'udp' | 'tcp'): Buffer {
-  const opcode = (query.flags ?? 0) & 0x7800
-  const base = { id: query.id, type: 'response' as const, questions: echoable(query.questions ?? []) }
-  const header = (rcode: number, authoritative: boolean) => opcode | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | (authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | (rcode & 0xf)
-  if (opcode !== 0) return dnsPacket.encode({ ...base, flags: header(RCODE.NOTIMP, false) })
+  const flags = query.flags ?? 0
+  const opcode = flags & 0x7800
   const questions = query.questions ?? []
-  const edns = (query.additionals ?? []).filter((a): a is OptAnswer => a.type === 'OPT')
-  if (questions.length !== 1 || edns.length > 1) return dnsPacket.encode({ ...base, flags: header(RCODE.FORMERR, false) })
-  const opt = edns[0]
+  const additionals = query.additionals ?? []
+  // A header echoing the opcode and RD (RFC 1035 §4.1.1); RA stays 0: no recursion here.
+  const header = (rcode: number, authoritative: boolean) => opcode | (flags & dnsPacket.RECURSION_DESIRED) | (authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | (rcode & 0xf)
+  const bare = (rcode: number, extra: Answer[] = []) => encode({ id: query.id, type: 'response', flags: header(rcode, false), questions: echoable(questions), additionals: extra })
+  if (opcode !== 0) return bare(RCODE.NOTIMP)
+  let opt: OptAnswer | undefined
+  for (const record of additionals) {
+    if (record.type !== 'OPT') continue
+    if (opt) return bare(RCODE.FORMERR)
+    opt = record
+  }
+  if (questions.length !== 1) return bare(RCODE.FORMERR)
   // EDNS versions above 0 are answered BADVERS with our version (RFC 6891 §6.1.3).
-  if (opt && opt.ednsVersion > 0) return dnsPacket.encode({ ...base, flags: header(0, false), additionals: [ourOpt(RCODE.BADVERS)] })
+  if (opt && opt.ednsVersion > 0) return bare(0, [ourOpt(RCODE.BADVERS)])
   const reply = answer(questions[0])
-  const ours = opt ? [ourOpt(RCODE[reply.rcode])] : []
+  const rcode = RCODE[reply.rcode]
+  const ours = opt ? [ourOpt(rcode)] : NONE
   const full: Packet = {
-    ...base,
-    flags: header(RCODE[reply.rcode], reply.authoritative),
+    id: query.id,
+    type: 'response',
+    flags: header(rcode, reply.authoritative),
+    questions,
     answers: reply.answers,
     authorities: reply.authorities,
-    additionals: [...reply.additionals, ...ours],
+    additionals: reply.additionals.length === 0 ? ours : reply.additionals.concat(ours),
   }
-  const encoded = dnsPacket.encode(full)
+  const encoded = encode(full)
   if (transport === 'tcp') return encoded
   const limit = Math.max(CLASSIC_UDP_SIZE, opt?.udpPayloadSize ?? 0)
   if (encoded.length <= limit) return encoded
-  const withoutGlue = dnsPacket.encode({ ...full, additionals: ours })
+  full.additionals = ours
+  const withoutGlue = encode(full)
   if (withoutGlue.length <= limit) return withoutGlue
-  return dnsPacket.encode({ ...base, flags: full.flags! | dnsPacket.TRUNCATED_RESPONSE, additionals: ours })
+  full.flags! |= dnsPacket.TRUNCATED_RESPONSE
+  full.answers = full.authorities = NONE
+  return encode(full)
+}
+
+const NONE: Answer[] = []
+/** A message is at most 65535 bytes (the TCP length prefix); answers are encoded here, then copied out. */
+const scratch = Buffer.allocUnsafe(65535)
+
+/** dns-packet's encode, into a reused buffer (no length pass, no zero-filled allocation per answer). */
+function encode(packet: Packet): Buffer {
+  dnsPacket.encode(packet, scratch, 0)
+  return Buffer.from(scratch.subarray(0, dnsPacket.encode.bytes))
 }
 
 /** The questions to repeat in the answer: dns-packet can't encode a class it does not know by name. */
@@ -96,7 +119,7 @@ function ourOpt(rcode: number): Answer {
 function headerOnly(message: Buffer, rcode: number): Buffer | undefined {
   if (message.length < 12 || message[2] & 0x80) return undefined
   const flags = message.readUInt16BE(2)
-  return dnsPacket.encode({ id: message.readUInt16BE(0), type: 'response', flags: (flags & 0x7800) | (flags & dnsPacket.RECURSION_DESIRED) | (rcode & 0xf) })
+  return encode({ id: message.readUInt16BE(0), type: 'response', flags: (flags & 0x7800) | (flags & dnsPacket.RECURSION_DESIRED) | (rcode & 0xf) })
 }
 
 /** Listen on UDP and TCP on the same port (port 0: a free port for both), and answer every query. */
