@@ -119,7 +119,11 @@ export class DnsRecords {
       const srvTtl = dns.DnsRecords.find((r) => r.Type === 'SRV')?.TTL
       for (const instance of Object.values(state.instances.get(srv.Id) ?? {})) {
         const attributes = instance.Attributes
-        if (attributes.AWS_ALIAS_DNS_NAME !== undefined) continue
+        if (attributes.AWS_ALIAS_DNS_NAME !== undefined) {
+          // The alias record exists in Route 53 but can't be answered here: the name exists, empty (NODATA).
+          node(zone, name)
+          continue
+        }
         const healthy = isHealthy(srv, instance)
         const ipv4 = attributes.AWS_INSTANCE_IPV4
         const ipv6 = attributes.AWS_INSTANCE_IPV6
