@@ -106,3 +106,29 @@ describe('DnsRecords', () => {
     expect(ask(records, 'web.z.internal', 'ANY').answers).toMatchObject([{ type: 'A', data: '10.0.0.1' }])
   })
 })
+
+describe('DnsRecords from a previous state', () => {
+  it('recomputes what changed and keeps the rest', () => {
+    const zone = ns('ns-1', 'z.internal', 'DNS_PRIVATE')
+    const web = srv('srv-1', 'ns-1', 'web', a())
+    const api = srv('srv-2', 'ns-1', '_api._tcp', { DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'SRV', TTL: 30 }] } })
+    const webInstances = instances(1, () => ({ AWS_INSTANCE_IPV4: '10.0.0.1' }))
+    const apiInstances = instances(1, () => ({ AWS_INSTANCE_IPV4: '10.0.1.1', AWS_INSTANCE_PORT: '80' }))
+    const first = DnsRecords.from(state([zone], [[web, webInstances], [api, apiInstances]]))
+    const next = DnsRecords.from(state([zone], [[web, instances(2, (i) => ({ AWS_INSTANCE_IPV4: `10.0.0.${i}` }))], [api, apiInstances]]), first)
+    expect(addresses(next, 'web.z.internal').sort()).toEqual(['10.0.0.1', '10.0.0.2'])
+    expect(addresses(next, 'i-1._api._tcp.z.internal')).toEqual(['10.0.1.1'])
+    // A changed DnsConfig (same instances) is recomputed too.
+    const third = DnsRecords.from(state([zone], [[{ ...web, DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 7 }] } }, webInstances], [api, apiInstances]]), next)
+    expect(ask(third, 'web.z.internal').answers).toMatchObject([{ ttl: 7, data: '10.0.0.1' }])
+    expect(ask(third, '_tcp.z.internal')).toMatchObject({ rcode: 'NOERROR', answers: [] })
+    expect(ask(third, 'x._tcp.z.internal')).toMatchObject({ rcode: 'NXDOMAIN' })
+  })
+
+  it('instance ids with dots: their names and the names between exist', () => {
+    const records = DnsRecords.from(state([ns('ns-1', 'z.internal', 'DNS_PRIVATE')], [[srv('srv-1', 'ns-1', 'web', { DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'SRV', TTL: 30 }] } }), { 'a.b': { Id: 'a.b', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.9', AWS_INSTANCE_PORT: '80' } } }]]))
+    expect(addresses(records, 'A.B.web.z.internal')).toEqual(['10.0.0.9'])
+    expect(ask(records, 'b.web.z.internal')).toMatchObject({ rcode: 'NOERROR', answers: [] })
+    expect(ask(records, 'c.b.web.z.internal')).toMatchObject({ rcode: 'NXDOMAIN' })
+  })
+})

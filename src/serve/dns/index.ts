@@ -13,13 +13,14 @@ export interface DnsFaceOptions {
 /**
  * serve's DNS face: answers over UDP and TCP for every public and private DNS namespace, as Route 53
  * answers for Cloud Map's hosted zones. The records are recomputed from the live view on each change of
- * the registry (the one change feed), so a CLI write shows in the next answer, and a query costs a lookup.
+ * the registry (the one change feed; only the services that changed), so a CLI write shows in the next
+ * answer, and a query costs a lookup.
  */
 export async function startDns(context: FaceContext, options: DnsFaceOptions): Promise<StartedFace> {
   const view = await context.view()
   let records = DnsRecords.from(view.state)
   const unsubscribe = view.subscribe((_events, state) => {
-    records = DnsRecords.from(state)
+    records = DnsRecords.from(state, records)
   })
   const random = options.random ?? ((max: number) => Math.floor(Math.random() * max))
   let server

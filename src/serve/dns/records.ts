@@ -1,6 +1,6 @@
 import type { Answer, SoaAnswer, StringAnswer } from 'dns-packet'
 import { healthOf } from '../../backends/local/handlers/instances.js'
-import type { NamespaceRecord, ServiceRecord } from '../../backends/local/state.js'
+import type { InstanceRecord, NamespaceRecord, ServiceRecord } from '../../backends/local/state.js'
 import type { LiveState } from '../live-view.js'
 
 /** The response codes this server gives (RFC 1035 §4.1.1). */
@@ -45,12 +45,30 @@ interface RecordSet {
 interface Zone {
   apex: string
   soa: SoaAnswer
+  /** The record sets at the apex: SOA and NS. */
+  sets: Map<string, RecordSet>
+  /** The services with records, by lowercase name (one or two labels: `web`, `_http._tcp`). */
+  services: Map<string, ServiceNames>
+  /** Names between a service's name and the apex (`_tcp` for `_http._tcp`): they exist, empty (RFC 8020). */
+  between: Set<string>
 }
 
-/** A name of a zone and its record sets by type; a name with no sets is an empty non-terminal (RFC 8020: NODATA, not NXDOMAIN). */
-interface NameNode {
-  zone: Zone
+/**
+ * One service's names: `S.N` and every `<InstanceId>.S.N`. Kept from one registry change to the next
+ * while the service, its zone and its instances are unchanged (the live view keeps the same instance
+ * objects for a service whose shard did not change), so a write costs only the services it touched.
+ */
+interface ServiceNames {
+  /** What it was computed from: the service's DNS settings and zone, and its instances (by identity). */
+  key: string
+  instances: object
   sets: Map<string, RecordSet>
+  /** Instance id (lowercase) -> the record sets of `<InstanceId>.S.N`. */
+  targets: Map<string, Map<string, RecordSet>>
+  /** Names between a target and `S.N`, for instance ids with dots: they exist, empty. */
+  between: Set<string>
+  /** Only alias records: the name exists in Route 53, but nothing is answered for it here (NODATA). */
+  aliasOnly: boolean
 }
 
 /**
@@ -66,7 +84,8 @@ interface NameNode {
 export class DnsRecords {
   private constructor(
     private readonly zones: ReadonlyMap<string, Zone>,
-    private readonly names: ReadonlyMap<string, NameNode>,
+    /** Service id -> its names, for the next state to reuse. */
+    private readonly byService: ReadonlyMap<string, ServiceNames>,
   ) {}
 
   /** How many zones (DNS namespaces) are served. */
@@ -74,79 +93,33 @@ export class DnsRecords {
     return this.zones.size
   }
 
-  static from(state: LiveState): DnsRecords {
+  /** The records of a registry state; services unchanged since `previous` reuse its work. */
+  static from(state: LiveState, previous?: DnsRecords): DnsRecords {
     const zones = new Map<string, Zone>()
-    const names = new Map<string, NameNode>()
-    const served = servedNamespaces(Object.values(state.namespaces))
-    const node = (zone: Zone, name: string): NameNode => {
-      let found = names.get(name)
-      if (!found) names.set(name, (found = { zone, sets: new Map() }))
-      return found
+    const zoneOfNamespace = new Map<string, Zone>()
+    for (const ns of servedNamespaces(Object.values(state.namespaces))) {
+      const zone = zoneFor(ns)
+      zones.set(zone.apex, zone)
+      zoneOfNamespace.set(ns.Id, zone)
     }
-    const add = (zone: Zone, name: string, pick: Pick, type: string, candidate: Candidate, healthy: boolean) => {
-      const sets = node(zone, name).sets
-      let set = sets.get(type)
-      if (!set) sets.set(type, (set = { pick, all: [], healthy: [] }))
-      set.all.push(candidate)
-      if (healthy) set.healthy.push(candidate)
-    }
-    for (const ns of served.values()) {
-      const apex = ns.Name.toLowerCase().replace(/\.$/, '')
-      const servers = nameServers(ns)
-      // Route 53's SOA: the zone's first name server, Amazon's hostmaster, and its fixed timers. The
-      // namespace's SOA TTL (DnsProperties.SOA.TTL, "for purposes of negative caching") is the SOA record's
-      // TTL, so negative answers are cached for min(TTL, MINIMUM) = that TTL (RFC 2308 §5).
-      const soa: SoaAnswer = {
-        name: apex,
-        type: 'SOA',
-        ttl: ns.SoaTtl ?? DEFAULT_SOA_TTL,
-        data: { mname: servers[0], rname: 'awsdns-hostmaster.amazon.com', serial: 1, refresh: 7200, retry: 900, expire: 1209600, minimum: 86400 },
-      }
-      const zone: Zone = { apex, soa }
-      zones.set(apex, zone)
-      add(zone, apex, 'ALL', 'SOA', { record: soa, glue: [] }, true)
-      for (const server of servers) add(zone, apex, 'ALL', 'NS', { record: { name: apex, type: 'NS', ttl: NS_TTL, data: server }, glue: [] }, true)
-    }
+    const byService = new Map<string, ServiceNames>()
     for (const srv of Object.values(state.services)) {
-      const ns = served.get(srv.NamespaceId)
+      const zone = zoneOfNamespace.get(srv.NamespaceId)
       const dns = srv.DnsConfig
       // Services of Type HTTP have no DNS records, even in a DNS namespace (CreateService Type).
-      if (!ns || !dns || srv.Type === 'HTTP' || dns.DnsRecords.length === 0) continue
-      const zone = zones.get(ns.Name.toLowerCase().replace(/\.$/, ''))!
-      const name = `${srv.Name.toLowerCase()}.${zone.apex}`
-      if (!isDnsName(name)) continue
-      const pick: Pick = dns.RoutingPolicy ?? 'MULTIVALUE'
-      const srvTtl = dns.DnsRecords.find((r) => r.Type === 'SRV')?.TTL
-      for (const instance of Object.values(state.instances.get(srv.Id) ?? {})) {
-        const attributes = instance.Attributes
-        if (attributes.AWS_ALIAS_DNS_NAME !== undefined) {
-          // The alias record exists in Route 53 but can't be answered here: the name exists, empty (NODATA).
-          node(zone, name)
-          continue
-        }
-        const healthy = isHealthy(srv, instance)
-        const ipv4 = attributes.AWS_INSTANCE_IPV4
-        const ipv6 = attributes.AWS_INSTANCE_IPV6
-        // The instance's own name, the SRV target: its A/AAAA records, answered whatever its health (one
-        // record per set; Route 53 answers an all-unhealthy set as if all were healthy).
-        const target = `${instance.Id.toLowerCase()}.${name}`
-        const glue: Answer[] = []
-        if (srvTtl !== undefined && isDnsName(target)) {
-          if (ipv4 !== undefined) glue.push({ name: target, type: 'A', ttl: srvTtl, data: ipv4 })
-          if (ipv6 !== undefined) glue.push({ name: target, type: 'AAAA', ttl: srvTtl, data: ipv6 })
-          for (const record of glue) add(zone, target, 'ALL', record.type, { record, glue: [] }, true)
-        }
-        for (const { Type: type, TTL: ttl } of dns.DnsRecords) {
-          const record = recordOf(type, name, ttl, attributes, target, glue)
-          if (record) add(zone, name, pick, type, record, healthy)
-        }
-      }
+      if (!zone || !dns || srv.Type === 'HTTP' || dns.DnsRecords.length === 0) continue
+      const label = srv.Name.toLowerCase()
+      if (!isDnsName(`${label}.${zone.apex}`)) continue
+      const instances = state.instances.get(srv.Id) ?? {}
+      const key = JSON.stringify([zone.apex, label, srv.Type, dns, srv.HealthCheckConfig ?? null, srv.HealthCheckCustomConfig ?? null])
+      const known = previous?.byService.get(srv.Id)
+      const names = known && known.key === key && known.instances === instances ? known : serviceNames(srv, `${label}.${zone.apex}`, instances, key)
+      byService.set(srv.Id, names)
+      if (names.sets.size === 0 && names.targets.size === 0 && !names.aliasOnly) continue
+      zone.services.set(label, names)
+      for (let parent = parentOf(label); parent !== undefined; parent = parentOf(parent)) zone.between.add(parent)
     }
-    // Names between a record's name and its zone's apex exist (RFC 8020): `_tcp.N` for a service `_http._tcp`.
-    for (const [name, { zone }] of [...names]) {
-      for (let parent = parentOf(name); parent !== undefined && parent.length > zone.apex.length; parent = parentOf(parent)) node(zone, parent)
-    }
-    return new DnsRecords(zones, names)
+    return new DnsRecords(zones, byService)
   }
 
   /** The answer to one question. */
@@ -156,13 +129,13 @@ export class DnsRecords {
     // No recursion and no other zones: a resolver asking for anything else is refused (RFC 1035 §4.1.1),
     // and so is any class but IN (Route 53 zones are IN only).
     if (!zone || (question.class !== undefined && question.class !== 'IN' && question.class !== 'ANY')) return reply('REFUSED', false)
-    const found = this.names.get(name)
-    if (!found) return reply('NXDOMAIN', true, [], [zone.soa])
+    const sets = setsAt(zone, name === zone.apex ? '' : name.slice(0, name.length - zone.apex.length - 1))
+    if (!sets) return reply('NXDOMAIN', true, [], [zone.soa])
     const picked: Candidate[] = []
     if (question.type === 'ANY') {
-      for (const set of found.sets.values()) picked.push(...choose(set, random))
+      for (const set of sets.values()) picked.push(...choose(set, random))
     } else {
-      const set = found.sets.get(question.type) ?? found.sets.get('CNAME')
+      const set = sets.get(question.type) ?? sets.get('CNAME')
       if (set) picked.push(...choose(set, random))
     }
     if (picked.length === 0) return reply('NOERROR', true, [], [zone.soa])
@@ -183,6 +156,94 @@ export class DnsRecords {
     }
     return undefined
   }
+}
+
+const NO_SETS: ReadonlyMap<string, RecordSet> = new Map()
+
+/**
+ * The record sets at a name given relative to its zone's apex ('' for the apex): NO_SETS for a name that
+ * exists without records, undefined for one that does not exist. Service names have one or two labels,
+ * so a name is `S`, `<InstanceId>.S` (the id may have dots), or a name between those and the apex.
+ */
+function setsAt(zone: Zone, relative: string): ReadonlyMap<string, RecordSet> | undefined {
+  if (relative === '') return zone.sets
+  const service = zone.services.get(relative)
+  if (service) return service.sets
+  for (let dot = relative.lastIndexOf('.'), labels = 1; dot > 0 && labels <= 2; dot = relative.lastIndexOf('.', dot - 1), labels++) {
+    const owner = zone.services.get(relative.slice(dot + 1))
+    if (!owner) continue
+    const instance = relative.slice(0, dot)
+    const sets = owner.targets.get(instance)
+    if (sets) return sets
+    if (owner.between.has(instance)) return NO_SETS
+  }
+  return zone.between.has(relative) ? NO_SETS : undefined
+}
+
+/** A namespace's hosted zone with its SOA and NS records (DnsRecords.from adds the services). */
+function zoneFor(ns: NamespaceRecord): Zone {
+  const apex = apexOf(ns)
+  const servers = nameServers(ns)
+  // Route 53's SOA: the zone's first name server, Amazon's hostmaster, and its fixed timers. The
+  // namespace's SOA TTL (DnsProperties.SOA.TTL, "for purposes of negative caching") is the SOA record's
+  // TTL, so negative answers are cached for min(TTL, MINIMUM) = that TTL (RFC 2308 §5).
+  const soa: SoaAnswer = {
+    name: apex,
+    type: 'SOA',
+    ttl: ns.SoaTtl ?? DEFAULT_SOA_TTL,
+    data: { mname: servers[0], rname: 'awsdns-hostmaster.amazon.com', serial: 1, refresh: 7200, retry: 900, expire: 1209600, minimum: 86400 },
+  }
+  const sets = new Map<string, RecordSet>()
+  add(sets, 'SOA', 'ALL', { record: soa, glue: [] }, true)
+  for (const server of servers) add(sets, 'NS', 'ALL', { record: { name: apex, type: 'NS', ttl: NS_TTL, data: server }, glue: [] }, true)
+  return { apex, soa, sets, services: new Map(), between: new Set() }
+}
+
+/** The names of one service (`name` is `S.N`, lowercase) from its instances. */
+function serviceNames(srv: ServiceRecord, name: string, instances: Readonly<Record<string, InstanceRecord>>, key: string): ServiceNames {
+  const dns = srv.DnsConfig!
+  const names: ServiceNames = { key, instances, sets: new Map(), targets: new Map(), between: new Set(), aliasOnly: false }
+  const pick: Pick = dns.RoutingPolicy ?? 'MULTIVALUE'
+  const srvTtl = dns.DnsRecords.find((r) => r.Type === 'SRV')?.TTL
+  let alias = false
+  for (const instance of Object.values(instances)) {
+    const attributes = instance.Attributes
+    if (attributes.AWS_ALIAS_DNS_NAME !== undefined) {
+      alias = true
+      continue
+    }
+    const healthy = healthOf(srv, instance) !== 'UNHEALTHY'
+    const id = instance.Id.toLowerCase()
+    const target = `${id}.${name}`
+    // With SRV, the instance's own name (the SRV target) has its A/AAAA records, answered whatever its
+    // health: one record per set, and Route 53 answers an all-unhealthy set as if all were healthy.
+    const glue: Answer[] = []
+    if (srvTtl !== undefined && isDnsName(target)) {
+      if (attributes.AWS_INSTANCE_IPV4 !== undefined) glue.push({ name: target, type: 'A', ttl: srvTtl, data: attributes.AWS_INSTANCE_IPV4 })
+      if (attributes.AWS_INSTANCE_IPV6 !== undefined) glue.push({ name: target, type: 'AAAA', ttl: srvTtl, data: attributes.AWS_INSTANCE_IPV6 })
+      let sets = names.targets.get(id)
+      if (!sets) names.targets.set(id, (sets = new Map()))
+      for (const record of glue) add(sets, record.type, 'ALL', { record, glue: [] }, true)
+      for (let parent = parentOf(id); parent !== undefined; parent = parentOf(parent)) names.between.add(parent)
+    }
+    for (const { Type: type, TTL: ttl } of dns.DnsRecords) {
+      const candidate = recordOf(type, name, ttl, attributes, target, glue)
+      if (candidate) add(names.sets, type, pick, candidate, healthy)
+    }
+  }
+  names.aliasOnly = alias && names.sets.size === 0
+  return names
+}
+
+function add(sets: Map<string, RecordSet>, type: string, pick: Pick, candidate: Candidate, healthy: boolean): void {
+  let set = sets.get(type)
+  if (!set) sets.set(type, (set = { pick, all: [], healthy: [] }))
+  set.all.push(candidate)
+  if (healthy) set.healthy.push(candidate)
+}
+
+function apexOf(ns: NamespaceRecord): string {
+  return ns.Name.toLowerCase().replace(/\.$/, '')
 }
 
 /** Cloud Map's default SOA TTL for a DNS namespace created without one (as the namespace handlers store it). */
@@ -214,22 +275,17 @@ function nameServers(ns: NamespaceRecord): string[] {
  * private ones in different VPCs); one server can answer for only one of them: a private namespace wins
  * over a public one (inside a VPC its private zone hides the public one), then the oldest.
  */
-function servedNamespaces(namespaces: NamespaceRecord[]): Map<string, NamespaceRecord> {
+function servedNamespaces(namespaces: NamespaceRecord[]): NamespaceRecord[] {
   const byName = new Map<string, NamespaceRecord>()
   const rank = (ns: NamespaceRecord) => `${ns.Type === 'DNS_PRIVATE' ? 0 : 1}:${ns.CreateDate}:${ns.Id}`
   for (const ns of namespaces) {
     if (ns.Type !== 'DNS_PUBLIC' && ns.Type !== 'DNS_PRIVATE') continue
-    const apex = ns.Name.toLowerCase().replace(/\.$/, '')
+    const apex = apexOf(ns)
     if (!isDnsName(apex)) continue
     const other = byName.get(apex)
     if (!other || rank(ns) < rank(other)) byName.set(apex, ns)
   }
-  return new Map([...byName.values()].map((ns) => [ns.Id, ns]))
-}
-
-/** An instance counts as healthy unless its service's health check says UNHEALTHY (no check: every instance). */
-function isHealthy(srv: ServiceRecord, instance: Parameters<typeof healthOf>[1]): boolean {
-  return healthOf(srv, instance) !== 'UNHEALTHY'
+  return [...byName.values()]
 }
 
 /** The record one DnsRecord of the service makes for an instance, if the instance has the value it needs. */
