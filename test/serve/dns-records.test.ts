@@ -100,6 +100,11 @@ describe('DnsRecords', () => {
     expect((ask(records, 'example.com', 'NS').answers as StringAnswer[]).map((r) => r.data)).toEqual(servers)
   })
 
+  it('refuses zone transfers', () => {
+    const records = DnsRecords.from(state([ns('ns-1', 'z.internal', 'DNS_PRIVATE')], []))
+    expect(ask(records, 'z.internal', 'AXFR').rcode).toBe('REFUSED')
+  })
+
   it('ANY answers every record set of the name', () => {
     const records = DnsRecords.from(state([ns('ns-1', 'z.internal', 'DNS_PRIVATE')], [[srv('srv-1', 'ns-1', 'web', a()), instances(1, () => ({ AWS_INSTANCE_IPV4: '10.0.0.1' }))]]))
     expect(ask(records, 'z.internal', 'ANY').answers.map((r) => r.type).sort()).toEqual(['NS', 'NS', 'NS', 'NS', 'SOA'])

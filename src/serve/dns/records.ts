@@ -129,6 +129,8 @@ export class DnsRecords {
     // No recursion and no other zones: a resolver asking for anything else is refused (RFC 1035 §4.1.1),
     // and so is any class but IN (Route 53 zones are IN only).
     if (!zone || (question.class !== undefined && question.class !== 'IN' && question.class !== 'ANY')) return reply('REFUSED', false)
+    // Route 53 does not transfer zones.
+    if (question.type === 'AXFR' || question.type === 'IXFR') return reply('REFUSED', true)
     const sets = setsAt(zone, name === zone.apex ? '' : name.slice(0, name.length - zone.apex.length - 1))
     if (!sets) return reply('NXDOMAIN', true, [], [zone.soa])
     const picked: Candidate[] = []

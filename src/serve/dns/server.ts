@@ -142,8 +142,9 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       if (options.port === 0 && attempt < 5 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') continue
       throw failure(where, error as NodeJS.ErrnoException)
     }
-    // Errors after start (a send to a vanished client) must not end serve.
+    // Errors after start (a send to a vanished client, an accept that hits the file limit) must not end serve.
     udp.on('error', () => {})
+    tcp.on('error', () => {})
     udp.on('message', (message, peer) => {
       const out = respond(message, options.answer, 'udp')
       if (out) udp.send(out, peer.port, peer.address)
