@@ -78,7 +78,7 @@ function answerQuery(query: DecodedPacket, answer: Answerer, transport: 'udp' | 
     id: query.id,
     type: 'response',
     flags: header(rcode, reply.authoritative),
-    questions,
+    questions: echoable(questions),
     answers: reply.answers,
     authorities: reply.authorities,
     additionals: reply.additionals.length === 0 ? ours : reply.additionals.concat(ours),
