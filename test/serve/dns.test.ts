@@ -295,6 +295,10 @@ describe('cloudmap serve --dns-port on the wire', () => {
     }
     const chaos = dnsPacket.encode({ id: 9, type: 'query', questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }] })
     expect(rcode(await udp('', '', { raw: chaos }))).toBe('REFUSED')
+    // A class no one defined (7): the question's last two bytes.
+    const odd = dnsPacket.encode({ id: 10, type: 'query', questions: [{ name: 'web.corp.internal', type: 'A' }] })
+    odd.writeUInt16BE(7, odd.length - 2)
+    expect(rcode(await udp('', '', { raw: odd }))).toBe('REFUSED')
   })
 
   it('answers BADVERS to EDNS versions above 0', async () => {
