@@ -206,8 +206,8 @@ async function startServe(registry) {
 const DNS_GOAL_QPS = 20_000
 const DNS_GOAL_P99_MS = 2
 
-/** A UDP server that sends each packet back with the QR bit set: what answering costs without DNS. */
-const ECHO_SERVER = `const s = require('node:dgram').createSocket('udp4')
+/** A UDP server that sends each packet back with the QR bit set: what answering costs without DNS (same 1 MiB receive buffer as serve). */
+const ECHO_SERVER = `const s = require('node:dgram').createSocket({ type: 'udp4', recvBufferSize: 1 << 20 })
 s.on('message', (m, r) => { m[2] |= 0x80; s.send(m, r.port, r.address) })
 s.bind(0, '127.0.0.1', () => console.log('ECHO ' + s.address().port))`
 

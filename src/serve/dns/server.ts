@@ -27,6 +27,7 @@ const RCODE: Record<Rcode | 'BADVERS', number> = { NOERROR: 0, FORMERR: 1, SERVF
 const CLASSIC_UDP_SIZE = 512
 /** The UDP payload size this server advertises (the DNS flag day 2020 value, safe from fragmentation). */
 const OUR_UDP_SIZE = 1232
+const UDP_RECEIVE_BUFFER = 1 << 20
 /** A TCP connection with nothing to ask is closed after this long (RFC 7766 §6.2.3 suggests seconds). */
 const TCP_IDLE_MS = 10_000
 
@@ -134,7 +135,9 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const connections = new Set<Socket>()
     tcp.on('connection', (socket) => serveTcp(socket, options.answer, connections))
     const port = await listen(tcp, options.host, options.port, where)
-    const udp = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4' })
+    // A receive buffer for bursts (the kernel caps it at net.core.rmem_max): queries that arrive while
+    // serve is busy wait instead of being dropped (a dropped query costs the client a retry, seconds).
+    const udp = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: UDP_RECEIVE_BUFFER })
     try {
       await bindUdp(udp, options.host, port)
     } catch (error) {
