@@ -7,6 +7,7 @@
 //   --quick       smaller registries (1k/10k instead of 10k/100k) and fewer runs: a smoke test
 //   --write FILE  also write the results as Markdown (bench/RESULTS.md for the README)
 //   --keep        keep the generated registries (their folder is printed)
+//   --only serve  only `cloudmap serve` under load (needs wrk)
 //   --only dns    only the DNS section (serve --dns-port beside a bare UDP echo server, with dnsperf)
 //
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
 import { generate } from '../bench/generate.mjs'
+import { benchServe } from '../bench/serve.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -24,9 +26,10 @@ const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const QUICK = flag('--quick')
+/** --only serve: just the serve measurements (bench/serve.mjs); --only dns: just DNS (benchDns). */
+const ONLY = option('--only', undefined)
 const RUNS = Number(option('--runs', QUICK ? 5 : 15))
 const WRITE = option('--write', undefined)
-const ONLY = option('--only', undefined)
 const PARALLEL = QUICK ? 20 : 50
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
 const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : undefined
@@ -147,18 +150,6 @@ async function seedOverApi(url, instances) {
   return { ns, srv }
 }
 
-/** Requests per second: `count` requests, `concurrency` in flight at a time. */
-async function rate(count, concurrency, request) {
-  let next = 0
-  const started = process.hrtime.bigint()
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await request(next++)
-    }),
-  )
-  return count / (Number(process.hrtime.bigint() - started) / 1e9)
-}
-
 async function waitFor(url, deadlineMs = 30_000) {
   const deadline = Date.now() + deadlineMs
   for (;;) {
@@ -181,8 +172,8 @@ async function startMoto() {
   return { url, stop: () => child.kill('SIGTERM') }
 }
 
-async function startServe(registry) {
-  const child = spawn('node', [BIN, 'serve', '--port', '0', '--registry', registry], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+async function startServe(registry, extra = []) {
+  const child = spawn('node', [BIN, 'serve', '--port', '0', '--registry', registry, ...extra], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   const url = await new Promise((resolve, reject) => {
     let text = ''
@@ -354,6 +345,11 @@ async function main() {
     return
   }
 
+  if (ONLY === 'serve') {
+    goals(await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK }))
+    return
+  }
+
   // Registries: "empty" has one namespace, one service and one instance (the bench registers and
   // deregisters in it); the others come from bench/generate.mjs: N namespaces x M services x K instances,
   // with the REGISTER_INSTANCE operation and request token each instance's registration left.
@@ -506,56 +502,10 @@ async function main() {
   }
   table(['registry', `${PARALLEL} at once: total`, 'per write', 'one after another (est.)', 'ratio', 'writes lost'], parallelRows)
 
-  // --- 4. serve vs moto_server ------------------------------------------------------------------------
-  print('## `cloudmap serve` vs moto_server: requests per second')
-  print()
-  const serveBuilt = existsSync(join(ROOT, 'dist', 'commands', 'serve.js'))
-  let serveSlower = []
-  let serveRows
-  if (!serveBuilt) {
-    print('`cloudmap serve` does not exist yet in this build: nothing to measure.')
-    print()
-  } else if (!MOTO) {
-    print('moto_server is not installed: no comparison.')
-    print()
-  } else {
-    const serveRegistry = join(work, 'serve', 'registry.json')
-    const serve = await startServe(serveRegistry)
-    await moto.stop()
-    moto = await startMoto()
-    const targets = { serve: { url: serve.url, ...(await seedOverApi(serve.url, 10)) }, moto: { url: moto.url, ...(await seedOverApi(moto.url, 10)) } }
-    const count = QUICK ? 100 : 400
-    const rates = {}
-    for (const [name, t] of Object.entries(targets)) {
-      rates[name] = {
-        discover: await rate(count, 8, () => call(t.url, 'DiscoverInstances', { NamespaceName: 'bench', ServiceName: 'web' })),
-        register: await rate(count / 2, 8, (i) => call(t.url, 'RegisterInstance', { ServiceId: t.srv, InstanceId: `r-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.1.1.1' } })),
-        get: await rate(count, 8, (i) => call(t.url, 'GetInstance', { ServiceId: t.srv, InstanceId: `i-${i % 10}` })),
-      }
-    }
-    serve.stop()
-    // The store by itself, in this process: what serve's writes cost without HTTP, one at a time and
-    // with 8 in flight (writes in flight together are saved in one commit).
-    const { LocalRegistry } = await import('../dist/backends/local/local-registry.js')
-    const local = new LocalRegistry({ path: join(work, 'in-process', 'registry.json'), region: 'us-east-1', accountId: '123456789012' })
-    const created = await local.invoke('CreateHttpNamespace', { Name: 'bench' })
-    const nsId = (await local.invoke('GetOperation', { OperationId: created.OperationId })).Operation.Targets.NAMESPACE
-    const localSrv = (await local.invoke('CreateService', { Name: 'web', NamespaceId: nsId })).Service.Id
-    const localRate = {}
-    for (const inFlight of [1, 8]) {
-      localRate[inFlight] = await rate(count / 2, inFlight, (i) => local.invoke('RegisterInstance', { ServiceId: localSrv, InstanceId: `x${inFlight}-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.1.1.1' } }))
-    }
-    serveRows = ['discover', 'get', 'register'].map((op) => [op === 'get' ? 'GetInstance' : op === 'discover' ? 'DiscoverInstances' : 'RegisterInstance', `${rates.serve[op].toFixed(0)}/s`, `${rates.moto[op].toFixed(0)}/s`, ratio(rates.serve[op], rates.moto[op])])
-    serveSlower = ['discover', 'get', 'register'].filter((op) => rates.serve[op] < rates.moto[op])
-    print(`${count} requests (RegisterInstance: ${count / 2}), 8 in flight, keep-alive, on a registry of 10 instances.`)
-    print()
-    table(['request', 'cloudmap serve', 'moto_server', 'serve / moto'], serveRows)
-    print('moto_server keeps its state in memory; every cloudmap write is durable (lock, journal, fsync, rename)')
-    print(`before it is answered. The local registry alone, in process, RegisterInstance: ${localRate[1].toFixed(0)}/s one at a time,`)
-    print(`${localRate[8].toFixed(0)}/s with 8 in flight (writes in flight together share one commit).`)
-    print()
-  }
-  moto?.stop()
+  // --- 4. serve under load (bench/serve.mjs) ----------------------------------------------------------
+  await moto?.stop()
+  const serveGoals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
+  moto = undefined
 
   const dns = await benchDns()
 
@@ -565,12 +515,12 @@ async function main() {
   const rssEmpty = Math.max(...ops.map((op) => scale.empty[op].rssMb ?? 0))
   const lostAll = parallelRows.reduce((n, r) => n + Number(r[5]), 0)
   goals([
-      ['cold start of `discover-instances` (local)', '≤ 2x `node -e 0`', ratio(coldRatio, 1), coldRatio <= 2 ? 'yes' : 'no'],
-      [`one-service commands at ${big.label} instances`, 'close to empty (≤ 1.25x)', `≤ ${ratio(worst, 1)}`, worst <= 1.25 ? 'yes' : 'no'],
-      [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
-      [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
-      ['serve vs moto_server', 'request rate', serveRows ? serveRows.map((r) => `${r[0]} ${r[3]}`).join(', ') : 'serve not built', serveRows ? (serveSlower.length === 0 ? 'yes' : `no: ${serveSlower.join(', ')} slower`) : 'n/a'],
-      ...(dns ? [dns.row] : []),
+    ['cold start of `discover-instances` (local)', '≤ 2x `node -e 0`', ratio(coldRatio, 1), coldRatio <= 2 ? 'yes' : 'no'],
+    [`one-service commands at ${big.label} instances`, 'close to empty (≤ 1.25x)', `≤ ${ratio(worst, 1)}`, worst <= 1.25 ? 'yes' : 'no'],
+    [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
+    [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
+    ...serveGoals,
+    ...(dns ? [dns.row] : []),
   ])
 }
 
