@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { Resolver } from 'node:dns/promises'
 import { existsSync } from 'node:fs'
@@ -11,7 +11,8 @@ import { seededRandom } from '../../src/backends/local/context.js'
 import type { OperationName } from '../../src/model/servicediscovery.js'
 import { startDns } from '../../src/serve/dns/index.js'
 import { startServe, type RunningServe } from '../../src/serve/index.js'
-import { BIN, cliEnv, runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { startServeProcess } from '../helpers/serve.js'
 
 /**
  * cloudmap serve --dns-port: the answers Route 53 gives for Cloud Map's records, asked through node:dns
@@ -364,24 +365,15 @@ describe('cloudmap serve --dns-port through dig', () => {
 
 describe('cloudmap serve --dns-port as a command', () => {
   it('prints where DNS listens, answers from the registry file, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--dns-port', '0', '--registry', registryFile], { env: cliEnv({}), stdio: ['ignore', 'pipe', 'pipe'] })
+    const serveProcess = await startServeProcess(['--dns-port', '0', '--registry', registryFile])
     try {
-      const dnsPort = await new Promise<number>((resolve, reject) => {
-        let text = ''
-        child.stderr.setEncoding('utf8').on('data', (d: string) => {
-          text += d
-          const m = /DNS: 127\.0\.0\.1:(\d+) \(UDP and TCP\)/.exec(text)
-          if (m) resolve(Number(m[1]))
-        })
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)))
-      })
+      // The faces' lines follow the address on stderr.
+      const announced = await until(async () => /DNS: 127\.0\.0\.1:(\d+) \(UDP and TCP\)/.exec(serveProcess.stderr()), (m) => m !== null)
       const r = new Resolver({ timeout: 2000, tries: 2 })
-      r.setServers([`127.0.0.1:${dnsPort}`])
+      r.setServers([`127.0.0.1:${announced![1]}`])
       expect(await r.resolveCname('legacy.corp.internal')).toEqual(['db.example.org'])
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      expect(await exited).toBe(0)
+      expect(await serveProcess.stop()).toBe(0)
     }
   })
 })
