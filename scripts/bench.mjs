@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
 import { generate } from '../bench/generate.mjs'
 import { benchServe } from '../bench/serve.mjs'
+import { benchDns, dnsperfVersion } from '../bench/dns.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -189,117 +190,9 @@ async function startServe(registry, extra = []) {
   return { url, stop: () => child.kill('SIGTERM') }
 }
 
-// ---------------------------------------------------------------------------------------------------
-// DNS: serve --dns-port beside a bare UDP echo server (the floor: Node's dgram and the loopback, no DNS
-// work), both loaded by dnsperf in the same run, rounds interleaved. Runnable alone: --only dns.
-
-/** The speed goal of serve's DNS face: A queries over UDP. */
-const DNS_GOAL_QPS = 20_000
-const DNS_GOAL_P99_MS = 2
-
-/** A UDP server that sends each packet back with the QR bit set: what answering costs without DNS (same 1 MiB receive buffer as serve). */
-const ECHO_SERVER = `const s = require('node:dgram').createSocket({ type: 'udp4', recvBufferSize: 1 << 20 })
-s.on('message', (m, r) => { m[2] |= 0x80; s.send(m, r.port, r.address) })
-s.bind(0, '127.0.0.1', () => console.log('ECHO ' + s.address().port))`
-
-async function startChild(argv, pattern, env = baseEnv()) {
-  const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  const port = await new Promise((resolve, reject) => {
-    let text = ''
-    const look = (d) => {
-      text += d
-      const m = pattern.exec(text)
-      if (m) resolve(Number(m[1]))
-    }
-    child.stdout.setEncoding('utf8').on('data', look)
-    child.stderr.setEncoding('utf8').on('data', look)
-    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited ${code}: ${text}`)))
-    setTimeout(() => reject(new Error(`${argv.join(' ')} did not print its port`)), 30_000)
-  })
-  return { port, stop: () => child.kill('SIGTERM') }
-}
-
-/**
- * One dnsperf run against 127.0.0.1:port for `seconds`: queries/s and lost queries; with `qps` it sends at
- * that rate and reports every answer's latency (-v), so percentiles come from all of them.
- */
-function dnsperf(port, queries, seconds, qps) {
-  const argv = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(seconds), '-c', '1', '-t', '1']
-  if (qps) argv.push('-Q', String(qps), '-q', '500', '-v')
-  else argv.push('-q', '64')
-  const r = spawnSync(DNSPERF, argv, { encoding: 'utf8', maxBuffer: 256 << 20 })
-  if (r.status !== 0) throw new Error(`dnsperf exited ${r.status}: ${r.stderr}`)
-  const number = (label) => Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(r.stdout)?.[1])
-  const latencies = qps ? [...r.stdout.matchAll(/^> \S+ \S+ \S+ ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b) : []
-  const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] : NaN)
-  return { qps: number('Queries per second'), lost: number('Queries lost'), p50: pct(50), p99: pct(99) }
-}
-
-/** The DNS section: rows for the README and whether the goal is met. Needs dnsperf (Debian: apt-get install dnsperf). */
-async function benchDns() {
-  print('## DNS: `cloudmap serve --dns-port` vs a bare UDP echo server')
-  print()
-  if (!DNSPERF) {
-    print('dnsperf is not installed (apt-get install dnsperf): no DNS figures.')
-    print()
-    return undefined
-  }
-  const dir = join(work, 'dns')
-  mkdirSync(dir, { recursive: true })
-  const registry = join(dir, 'registry.json')
-  const { LocalRegistry } = await import('../dist/backends/local/local-registry.js')
-  const local = new LocalRegistry({ path: registry, region: 'us-east-1', accountId: '123456789012' })
-  const created = await local.invoke('CreatePrivateDnsNamespace', { Name: 'bench.internal', Vpc: 'vpc-bench' })
-  const ns = (await local.invoke('GetOperation', { OperationId: created.OperationId })).Operation.Targets.NAMESPACE
-  const srv = (await local.invoke('CreateService', { Name: 'web', NamespaceId: ns, DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 60 }] } })).Service.Id
-  // Ten instances: every answer is a random choice of eight (MULTIVALUE's most), the most work an A query makes.
-  for (let i = 1; i <= 10; i++) await local.invoke('RegisterInstance', { ServiceId: srv, InstanceId: `web-${i}`, Attributes: { AWS_INSTANCE_IPV4: `10.0.0.${i}` } })
-  await local.close()
-  const queries = join(dir, 'queries.txt')
-  writeFileSync(queries, 'web.bench.internal A\n'.repeat(100))
-
-  const serve = await startChild(['node', BIN, 'serve', '--port', '0', '--dns-port', '0', '--registry', registry], /DNS: 127\.0\.0\.1:(\d+)/)
-  const echo = await startChild(['node', '-e', ECHO_SERVER], /ECHO (\d+)/)
-  const seconds = QUICK ? 2 : 5
-  const rounds = QUICK ? 1 : 3
-  const runs = { serve: { max: [], paced: [] }, echo: { max: [], paced: [] } }
-  dnsperf(serve.port, queries, 1) // warm-up
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, target] of [['echo', echo], ['serve', serve]]) {
-      runs[name].max.push(dnsperf(target.port, queries, seconds))
-      runs[name].paced.push(dnsperf(target.port, queries, seconds, DNS_GOAL_QPS))
-    }
-  }
-  serve.stop()
-  echo.stop()
-  const med = (list, key) => median(list.map((r) => r[key]))
-  const figures = Object.fromEntries(
-    Object.entries(runs).map(([name, r]) => [name, { max: med(r.max, 'qps'), lostMax: Math.max(...r.max.map((x) => x.lost)), paced: med(r.paced, 'qps'), p50: med(r.paced, 'p50'), p99: med(r.paced, 'p99'), lostPaced: Math.max(...r.paced.map((x) => x.lost)) }]),
-  )
-  const ms = (x) => `${x.toFixed(2)} ms`
-  print(`dnsperf over UDP on 127.0.0.1, one A query (\`web.bench.internal\`, 10 instances, 8 answered at random), ${rounds} round(s) of ${seconds} s per figure, medians:`)
-  print(`as fast as it answers (64 queries in flight), and paced at ${DNS_GOAL_QPS.toLocaleString('en')} queries/s with every answer's latency.`)
-  print()
-  table(
-    ['server', 'max queries/s', `at ${DNS_GOAL_QPS / 1000}k/s: answered/s`, 'p50', 'p99', 'lost'],
-    [
-      ['cloudmap serve --dns-port', figures.serve.max.toFixed(0), figures.serve.paced.toFixed(0), ms(figures.serve.p50), ms(figures.serve.p99), String(figures.serve.lostMax + figures.serve.lostPaced)],
-      ['bare UDP echo (node:dgram)', figures.echo.max.toFixed(0), figures.echo.paced.toFixed(0), ms(figures.echo.p50), ms(figures.echo.p99), String(figures.echo.lostMax + figures.echo.lostPaced)],
-    ],
-  )
-  const met = figures.serve.max >= DNS_GOAL_QPS && figures.serve.paced >= DNS_GOAL_QPS * 0.98 && figures.serve.p99 <= DNS_GOAL_P99_MS
-  return {
-    row: ['DNS A queries over UDP (serve --dns-port)', `≥ ${DNS_GOAL_QPS.toLocaleString('en')}/s, p99 ≤ ${DNS_GOAL_P99_MS} ms`, `${figures.serve.max.toFixed(0)}/s max; p99 ${ms(figures.serve.p99)} at ${DNS_GOAL_QPS / 1000}k/s (echo: ${figures.echo.max.toFixed(0)}/s, ${ms(figures.echo.p99)})`, met ? 'yes' : 'no'],
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-function dnsperfVersion() {
-  if (!DNSPERF) return 'dnsperf not installed'
-  const r = spawnSync(DNSPERF, ['-h'], { encoding: 'utf8' })
-  return /Version ([\d.]+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ? `dnsperf ${/Version ([\d.]+)/.exec(`${r.stdout}${r.stderr}`)[1]}` : 'dnsperf'
+/** What bench/dns.mjs needs from here. */
+function dnsKit() {
+  return { print, table, median, work, children, bin: BIN, env: baseEnv(), dnsperf: DNSPERF, quick: QUICK }
 }
 
 function machine() {
@@ -311,7 +204,7 @@ function machine() {
   return [
     `- CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} GiB free)`,
     `- OS: ${os} (Linux ${release()}); registries in ${tmpdir()} on ${fs}`,
-    `- Node ${process.version}; ${awsVersion} (/usr/bin/aws); moto ${motoVersion}; ${dnsperfVersion()}`,
+    `- Node ${process.version}; ${awsVersion} (/usr/bin/aws); moto ${motoVersion}; ${dnsperfVersion(DNSPERF)}`,
     `- ${RUNS} timed runs per command after a warm-up, interleaved; medians. Max RSS from /usr/bin/time${TIME ? '' : ' (not installed: n/a)'}.`,
     `- Date: ${new Date().toISOString()}`,
   ]
@@ -340,7 +233,7 @@ async function main() {
   for (const line of machine()) print(line)
   print()
   if (ONLY === 'dns') {
-    const dns = await benchDns()
+    const dns = await benchDns(dnsKit())
     if (dns) goals([dns.row])
     return
   }
@@ -507,7 +400,7 @@ async function main() {
   const serveGoals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
   moto = undefined
 
-  const dns = await benchDns()
+  const dns = await benchDns(dnsKit())
 
   // --- Goals ------------------------------------------------------------------------------------------
   const worst = Math.max(...ops.map((op) => scale[big.label][op].ms / scale.empty[op].ms))
