@@ -100,6 +100,16 @@ describe('DnsRecords', () => {
     expect((ask(records, 'example.com', 'NS').answers as StringAnswer[]).map((r) => r.data)).toEqual(servers)
   })
 
+  it('the same seed makes the same choices (CLOUDMAP_SEED)', () => {
+    const records = DnsRecords.from(state([ns('ns-1', 'z.internal', 'DNS_PRIVATE')], [[srv('srv-1', 'ns-1', 'web', a()), instances(12, (i) => ({ AWS_INSTANCE_IPV4: `10.0.0.${i}` }))]]))
+    const run = (seed: string) => {
+      const seeded = seededRandom(seed)
+      return Array.from({ length: 5 }, () => (records.answer({ name: 'web.z.internal', type: 'A', class: 'IN' }, seeded).answers as StringAnswer[]).map((r) => r.data).join())
+    }
+    expect(run('same')).toEqual(run('same'))
+    expect(run('same')).not.toEqual(run('other'))
+  })
+
   it('refuses zone transfers', () => {
     const records = DnsRecords.from(state([ns('ns-1', 'z.internal', 'DNS_PRIVATE')], []))
     expect(ask(records, 'z.internal', 'AXFR').rcode).toBe('REFUSED')

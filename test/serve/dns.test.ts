@@ -273,6 +273,35 @@ describe('cloudmap serve --dns-port on the wire', () => {
     expect(overTcp.additionals).toHaveLength(8)
   })
 
+  it('over TCP, queries sent together in one write are each answered (RFC 7766 pipelining)', async () => {
+    const framed = Buffer.concat([
+      dnsPacket.streamEncode({ id: 1, type: 'query', questions: [{ name: 'v6.corp.internal', type: 'AAAA' }] }),
+      dnsPacket.streamEncode({ id: 2, type: 'query', questions: [{ name: 'nothing.corp.internal', type: 'A' }] }),
+    ])
+    const replies = await new Promise<DecodedPacket[]>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1')
+      let data = Buffer.alloc(0)
+      const got: DecodedPacket[] = []
+      socket.on('error', reject)
+      socket.on('data', (chunk) => {
+        data = Buffer.concat([data, chunk])
+        while (data.length >= 2 && data.length >= 2 + data.readUInt16BE(0)) {
+          got.push(dnsPacket.decode(data.subarray(2, 2 + data.readUInt16BE(0))))
+          data = data.subarray(2 + data.readUInt16BE(0))
+        }
+        if (got.length === 2) {
+          socket.end()
+          resolve(got)
+        }
+      })
+      socket.write(framed)
+    })
+    expect(replies.map((r) => [r.id, rcode(r)])).toEqual([
+      [1, 'NOERROR'],
+      [2, 'NXDOMAIN'],
+    ])
+  })
+
   it('a malformed packet gets FORMERR or nothing, and the next query is answered', async () => {
     // A header that promises a question the packet does not hold.
     const header = Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0x05, 0x61])
