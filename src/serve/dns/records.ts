@@ -1,5 +1,6 @@
 import type { Answer, SoaAnswer, StringAnswer } from 'dns-packet'
 import { healthOf } from '../../backends/local/handlers/instances.js'
+import { DEFAULT_SOA_TTL } from '../../backends/local/handlers/namespaces.js'
 import type { InstanceRecord, NamespaceRecord, ServiceRecord } from '../../backends/local/state.js'
 import type { LiveState } from '../live-view.js'
 
@@ -248,8 +249,6 @@ function apexOf(ns: NamespaceRecord): string {
   return ns.Name.toLowerCase().replace(/\.$/, '')
 }
 
-/** Cloud Map's default SOA TTL for a DNS namespace created without one (as the namespace handlers store it). */
-const DEFAULT_SOA_TTL = 15
 /** The NS TTL Route 53 gives a hosted zone's NS record. */
 const NS_TTL = 172800
 /** MULTIVALUE answers with up to eight records (DnsConfig.RoutingPolicy). */
@@ -273,7 +272,7 @@ function nameServers(ns: NamespaceRecord): string[] {
 }
 
 /**
- * The DNS namespaces whose zones are served, by id. Public and private namespaces may share a name (and
+ * The DNS namespaces whose zones are served. Public and private namespaces may share a name (and
  * private ones in different VPCs); one server can answer for only one of them: a private namespace wins
  * over a public one (inside a VPC its private zone hides the public one), then the oldest.
  */
