@@ -9,6 +9,7 @@
 //   --write FILE  also write the results as Markdown (bench/RESULTS.md for the README)
 //   --keep        keep the generated registries (their folder is printed)
 //   --only serve  only `cloudmap serve` under load (needs wrk)
+//   --only dns    only the DNS section (serve --dns-port beside a bare UDP echo server, with dnsperf)
 //
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
 import { generate } from '../bench/generate.mjs'
 import { benchServe } from '../bench/serve.mjs'
+import { benchDns, dnsperfVersion } from '../bench/dns.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -26,7 +28,7 @@ const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const QUICK = flag('--quick')
-/** --only serve: just the serve measurements (bench/serve.mjs). */
+/** --only serve: just the serve measurements (bench/serve.mjs); --only dns: just DNS (benchDns). */
 const ONLY = option('--only', undefined)
 const RUNS = Number(option('--runs', QUICK ? 5 : 15))
 const WRITE = option('--write', undefined)
@@ -34,6 +36,7 @@ const PARALLEL = QUICK ? 20 : 50
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
 const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : undefined
 const MOTO = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).stdout.trim() || undefined
+const DNSPERF = spawnSync('sh', ['-c', 'command -v dnsperf'], { encoding: 'utf8' }).stdout.trim() || undefined
 
 if (!existsSync(join(ROOT, 'dist', 'cli', 'fast-path.js'))) {
   console.error('bench: no build found; run npm run build first.')
@@ -188,7 +191,10 @@ async function startServe(registry, extra = []) {
   return { url, stop: () => child.kill('SIGTERM') }
 }
 
-// ---------------------------------------------------------------------------------------------------
+/** What bench/dns.mjs needs from here. */
+function dnsKit() {
+  return { print, table, median, work, children, bin: BIN, env: baseEnv(), dnsperf: DNSPERF, quick: QUICK }
+}
 
 function machine() {
   const cpu = cpus()
@@ -199,7 +205,7 @@ function machine() {
   return [
     `- CPU: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} GiB free)`,
     `- OS: ${os} (Linux ${release()}); registries in ${tmpdir()} on ${fs}`,
-    `- Node ${process.version}; ${awsVersion} (/usr/bin/aws); moto ${motoVersion}`,
+    `- Node ${process.version}; ${awsVersion} (/usr/bin/aws); moto ${motoVersion}; ${dnsperfVersion(DNSPERF)}`,
     `- ${RUNS} timed runs per command after a warm-up, interleaved; medians. Max RSS from /usr/bin/time${TIME ? '' : ' (not installed: n/a)'}.`,
     `- Date: ${new Date().toISOString()}`,
   ]
@@ -350,12 +356,14 @@ async function main() {
   print()
   for (const line of machine()) print(line)
   print()
+  if (ONLY === 'dns') {
+    const dns = await benchDns(dnsKit())
+    if (dns) goals([dns.row])
+    return
+  }
 
   if (ONLY === 'serve') {
-    const goals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
-    print('## Goals')
-    print()
-    table(['goal', 'target', 'measured', 'met'], goals)
+    goals(await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK }))
     return
   }
 
@@ -516,26 +524,29 @@ async function main() {
   const serveGoals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
   moto = undefined
 
+  const dns = await benchDns(dnsKit())
+
   // --- Goals ------------------------------------------------------------------------------------------
-  print('## Goals')
-  print()
   const worst = Math.max(...ops.map((op) => scale[big.label][op].ms / scale.empty[op].ms))
   const rssBig = Math.max(...ops.map((op) => scale[big.label][op].rssMb ?? 0))
   const rssEmpty = Math.max(...ops.map((op) => scale.empty[op].rssMb ?? 0))
   const lostAll = parallelRows.reduce((n, r) => n + Number(r[5]), 0)
-  table(
-    ['goal', 'target', 'measured', 'met'],
-    [
-      ['cold start of `discover-instances` (local)', '≤ 2x `node -e 0`', ratio(coldRatio, 1), coldRatio <= 2 ? 'yes' : 'no'],
-      [`one-service commands at ${big.label} instances`, 'close to empty (≤ 1.25x)', `≤ ${ratio(worst, 1)}`, worst <= 1.25 ? 'yes' : 'no'],
-      [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
-      [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
-      ...serveGoals,
-    ],
-  )
-
   await benchRunWatch()
+  goals([
+    ['cold start of `discover-instances` (local)', '≤ 2x `node -e 0`', ratio(coldRatio, 1), coldRatio <= 2 ? 'yes' : 'no'],
+    [`one-service commands at ${big.label} instances`, 'close to empty (≤ 1.25x)', `≤ ${ratio(worst, 1)}`, worst <= 1.25 ? 'yes' : 'no'],
+    [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
+    [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
+    ...serveGoals,
+    ...(dns ? [dns.row] : []),
+  ])
+}
 
+/** The goals table, and the Markdown file when --write asks for it. */
+function goals(rows) {
+  print('## Goals')
+  print()
+  table(['goal', 'target', 'measured', 'met'], rows)
   if (WRITE) {
     writeFileSync(WRITE, `${out.join('\n')}\n`)
     console.error(`(written to ${WRITE})`)

@@ -7,13 +7,15 @@ export class Serve extends Command {
   static override id = 'serve'
   static override summary = 'Serve the local registry over the AWS Cloud Map API (JSON 1.1), for AWS SDKs, the AWS CLI and Terraform.'
   static override description =
-    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or AWS_ENDPOINT_URL_SERVICEDISCOVERY (SDKs, Terraform); the environment to set is printed on stderr at start. Port 0 picks a free port; the address is printed on stdout. SIGINT or SIGTERM finishes the requests in flight, then exits 0.'
-  static override examples = ['<%= config.bin %> serve --port 4566', 'AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x <%= config.bin %> list-namespaces --endpoint-url http://127.0.0.1:4566']
+    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or AWS_ENDPOINT_URL_SERVICEDISCOVERY (SDKs, Terraform); the environment to set is printed on stderr at start. Port 0 picks a free port; the address is printed on stdout. With --dns-port it also answers DNS (UDP and TCP) for the DNS namespaces, as Route 53 answers for Cloud Map. SIGINT or SIGTERM finishes the requests in flight, then exits 0.'
+  static override examples = ['<%= config.bin %> serve --port 4566', '<%= config.bin %> serve --dns-port 5300   # then: dig @127.0.0.1 -p 5300 <service>.<namespace>', 'AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x <%= config.bin %> list-namespaces --endpoint-url http://127.0.0.1:4566']
   static override flags = {
     port: Flags.integer({ description: 'TCP port to listen on (0: any free port).', default: 4566 }),
     host: Flags.string({ description: 'Address to listen on.', default: '127.0.0.1' }),
     registry: Flags.string({ description: 'Registry file (default: $CLOUDMAP_REGISTRY, else the user data directory).' }),
     region: Flags.string({ description: 'Region used in ARNs (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1).' }),
+    'dns-port': Flags.integer({ description: 'Also answer DNS (UDP and TCP) for the DNS namespaces on this port (0: any free port); off unless given.' }),
+    'dns-host': Flags.string({ description: 'Address DNS listens on (with --dns-port).', default: '127.0.0.1' }),
   }
 
   async run(): Promise<void> {
@@ -28,6 +30,17 @@ export class Serve extends Command {
       const log = (line: string) => process.stderr.write(`${line}\n`)
       // The faces the flags ask for; each one's code is imported only when it starts.
       const faces: Face[] = []
+      const dnsPort = flags['dns-port']
+      if (dnsPort !== undefined) {
+        const { seed } = settings
+        faces.push({
+          name: 'dns',
+          start: async (ctx) => {
+            const [{ startDns }, { seededRandom }] = await Promise.all([import('../serve/dns/index.js'), import('../backends/local/context.js')])
+            return startDns(ctx, { host: flags['dns-host'], port: dnsPort, random: seed === undefined ? undefined : seededRandom(`${seed}:dns`) })
+          },
+        })
+      }
       running = await startServe({
         registryPath: settings.registryPath,
         region: settings.region,

@@ -53,7 +53,7 @@ export function createContext(options: ContextOptions, sequence: number, call = 
 }
 
 /** sfc32 seeded from a string hash: small, fast and good enough for ids and shuffles in tests. */
-function seededRandom(seed: string): (max: number) => number {
+export function seededRandom(seed: string): (max: number) => number {
   let h = 1779033703 ^ seed.length
   for (let i = 0; i < seed.length; i++) {
     h = Math.imul(h ^ seed.charCodeAt(i), 3432918353)

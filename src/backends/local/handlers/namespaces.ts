@@ -10,7 +10,7 @@ import { checkTagCount, checkTags, date, filterValues, findNamespace, invalidInp
 import type { HandlerTable } from './types.js'
 
 /** AWS Cloud Map's default SOA TTL (seconds) for DNS namespaces created without one. */
-const DEFAULT_SOA_TTL = 15
+export const DEFAULT_SOA_TTL = 15
 
 const CREATE_OPERATION: Record<NamespaceType, OperationName> = {
   HTTP: 'CreateHttpNamespace',
