@@ -61,8 +61,13 @@ export interface Check {
   resource: string
   /** The ARN denials name (`…:*\/*` for an action without a resource type). */
   shownResource: string
+  /** The request's own condition keys (lowercased names). */
   keys: Map<string, string | string[]>
+  /** The resource's tags, for aws:ResourceTag/* (none for actions without that key). */
+  resourceTags: readonly Tag[]
 }
+
+const NO_TAGS: readonly Tag[] = []
 
 /**
  * The checks a call needs, as IAM would make them: its action on each resource type it lists, and for
@@ -76,11 +81,10 @@ export function checksFor(
   input: Record<string, unknown>,
   state: RegistryState | undefined,
   where: { region: string; accountId: string },
-  principalKeys: ReadonlyMap<string, string>,
 ): Check[] {
   const spec = ACTIONS[op]
   const arnPrefix = `arn:aws:servicediscovery:${where.region}:${where.accountId}:`
-  const keys = new Map<string, string | string[]>(principalKeys)
+  const keys = new Map<string, string | string[]>()
   const tags = Array.isArray(input.Tags) ? (input.Tags as Tag[]).filter((t) => t && typeof t.Key === 'string') : undefined
   if (spec.keys.includes('RQ') && tags) for (const t of tags) keys.set(`aws:requesttag/${t.Key.toLowerCase()}`, String(t.Value))
   if (spec.keys.includes('TK')) {
@@ -136,18 +140,13 @@ export function checksFor(
   }
   if (spec.keys.includes('CB')) keys.set('servicediscovery:servicecreatedbyaccount', where.accountId)
   const action = `servicediscovery:${op}`
-  const withResourceTags = (resourceTags: Tag[]) => {
-    if (!spec.keys.includes('RT') || resourceTags.length === 0) return keys
-    const own = new Map(keys)
-    for (const t of resourceTags) own.set(`aws:resourcetag/${t.Key.toLowerCase()}`, t.Value)
-    return own
-  }
+  const resourceTags = spec.keys.includes('RT')
   const checks: Check[] =
     resources.length === 0
-      ? [{ action, resource: '*', shownResource: `${arnPrefix}*/*`, keys }]
-      : resources.map((r) => ({ action, resource: r.arn, shownResource: r.arn, keys: withResourceTags(r.tags) }))
+      ? [{ action, resource: '*', shownResource: `${arnPrefix}*/*`, keys, resourceTags: NO_TAGS }]
+      : resources.map((r) => ({ action, resource: r.arn, shownResource: r.arn, keys, resourceTags: resourceTags ? r.tags : NO_TAGS }))
   if (op.startsWith('Create') && tags && tags.length > 0) {
-    checks.push({ action: 'servicediscovery:TagResource', resource: '*', shownResource: `${arnPrefix}*/*`, keys })
+    checks.push({ action: 'servicediscovery:TagResource', resource: '*', shownResource: `${arnPrefix}*/*`, keys, resourceTags: NO_TAGS })
   }
   return checks
 }

@@ -9,7 +9,9 @@ import type { Principal, RawRequest, RequestGate } from '../api/json11.js'
 import type { WireError } from '../api/wire.js'
 import type { FaceContext, StartedFace } from '../faces.js'
 import { isLoopback } from '../index.js'
+import type { Check } from './actions.js'
 import { checksFor, needsRegistry } from './actions.js'
+import type { RequestContext } from './policy.js'
 import type { AccessRules, GivenKey, User } from './rules.js'
 import { givenKeyRules, loadAuthFile, mergeRules } from './rules.js'
 import { SignatureVerifier, SIGNING_SERVICE } from './sigv4.js'
@@ -70,18 +72,15 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
     },
     async authorize(principal: Principal, op: OperationName, input: Record<string, unknown>): Promise<WireError | undefined> {
       const user = (principal as Caller).user
+      // Full and read-only access (and any policy without resources or conditions for the action) decide
+      // from the action alone. Create* with Tags also needs TagResource, so they take the long way.
+      const fixed = input.Tags === undefined ? user.policies.fixedDecision(`servicediscovery:${op}`) : undefined
+      if (fixed === 'Allow') return undefined
+      const checks = needsRegistry(op) ? await ctx.registry.readState((state: RegistryState) => checksFor(op, input, state, where)) : checksFor(op, input, undefined, where)
       const now = ctx.now()
-      const principalKeys = new Map(user.keys)
-      principalKeys.set('aws:currenttime', now.toISOString().replace(/\.\d{3}Z$/, 'Z'))
-      principalKeys.set('aws:epochtime', String(Math.floor(now.getTime() / 1000)))
-      principalKeys.set('aws:requestedregion', options.region)
-      principalKeys.set('aws:securetransport', 'false')
-      const checks = needsRegistry(op)
-        ? await ctx.registry.readState((state: RegistryState) => checksFor(op, input, state, where, principalKeys))
-        : checksFor(op, input, undefined, where, principalKeys)
-      let implicit: (typeof checks)[number] | undefined
+      let implicit: Check | undefined
       for (const check of checks) {
-        const decision = user.policies.evaluate(check.action, check.resource, { get: (key) => check.keys.get(key) })
+        const decision = user.policies.evaluate(check.action, check.resource, new RequestKeys(check, user, now, options.region))
         if (decision === 'ExplicitDeny') return denied(user, check.action, check.shownResource, 'explicit')
         if (decision === 'ImplicitDeny') implicit ??= check
       }
@@ -95,6 +94,40 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
     announce: [
       `cloudmap serve: access control on: requests must be signed (AWS Signature V4, service ${SIGNING_SERVICE}, region ${options.region}) with one of ${keyCount} access key${keyCount === 1 ? '' : 's'}, and allowed by its IAM policies${authFile ? ` (${authFile}, reloaded when it changes)` : ''}.`,
     ],
+  }
+}
+
+/**
+ * The condition keys of one check, looked up only when a policy's Condition asks: the request's own keys,
+ * the resource's tags, the user's keys (aws:username, aws:PrincipalArn, ...), and the global keys of time,
+ * region and transport.
+ */
+class RequestKeys implements RequestContext {
+  constructor(
+    private readonly check: Check,
+    private readonly user: User,
+    private readonly now: Date,
+    private readonly region: string,
+  ) {}
+
+  get(key: string): string | string[] | undefined {
+    const own = this.check.keys.get(key) ?? this.user.keys.get(key)
+    if (own !== undefined) return own
+    if (key.startsWith('aws:resourcetag/')) {
+      const tagKey = key.slice('aws:resourcetag/'.length)
+      return this.check.resourceTags.find((t) => t.Key.toLowerCase() === tagKey)?.Value
+    }
+    switch (key) {
+      case 'aws:currenttime':
+        return this.now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+      case 'aws:epochtime':
+        return String(Math.floor(this.now.getTime() / 1000))
+      case 'aws:requestedregion':
+        return this.region
+      case 'aws:securetransport':
+        return 'false'
+    }
+    return undefined
   }
 }
 

@@ -27,6 +27,9 @@ interface Statement {
   action: (action: string) => boolean
   resource: (arn: string) => boolean
   condition: (context: RequestContext) => boolean
+  /** `Resource: "*"`: the statement applies to any resource. */
+  anyResource: boolean
+  unconditional: boolean
 }
 
 /** A principal's policies, compiled; statements that name an action are looked up once per action. */
@@ -35,13 +38,25 @@ export class CompiledPolicies {
 
   constructor(private readonly statements: Statement[]) {}
 
+  private readonly fixed = new Map<string, Decision | undefined>()
+
+  /**
+   * The decision for an action when it depends on neither the resource nor a condition (every statement
+   * that names the action has `Resource: "*"` and no Condition, or none names it): then the request
+   * needn't be looked into at all. Undefined when it depends on them.
+   */
+  fixedDecision(action: string): Decision | undefined {
+    if (!this.fixed.has(action)) {
+      const statements = this.statementsFor(action)
+      const fixed = statements.every((s) => s.anyResource && s.unconditional)
+      this.fixed.set(action, fixed ? (statements.some((s) => s.effect === 'Deny') ? 'ExplicitDeny' : statements.length > 0 ? 'Allow' : 'ImplicitDeny') : undefined)
+    }
+    return this.fixed.get(action)
+  }
+
   /** IAM's order: an applicable Deny is final, then an applicable Allow, else the implicit deny [IAM-EVAL]. */
   evaluate(action: string, resource: string, context: RequestContext): Decision {
-    let statements = this.byAction.get(action)
-    if (!statements) {
-      statements = this.statements.filter((s) => s.action(action))
-      this.byAction.set(action, statements)
-    }
+    const statements = this.statementsFor(action)
     let allowed = false
     for (const s of statements) {
       if (s.effect === 'Allow' && allowed) continue
@@ -50,6 +65,15 @@ export class CompiledPolicies {
       allowed = true
     }
     return allowed ? 'Allow' : 'ImplicitDeny'
+  }
+
+  private statementsFor(action: string): Statement[] {
+    let statements = this.byAction.get(action)
+    if (!statements) {
+      statements = this.statements.filter((s) => s.action(action))
+      this.byAction.set(action, statements)
+    }
+    return statements
   }
 }
 
@@ -269,6 +293,8 @@ function compileStatement(s: StatementDocument): Statement {
     resource: s.Resource !== undefined ? matchesResource : (arn) => !matchesResource(arn),
     // Operators and keys within a Condition all must match (AND); the values of one key are alternatives (OR).
     condition: conditions.length === 0 ? () => true : (context) => conditions.every((c) => c(context)),
+    anyResource: s.Resource !== undefined && list(s.Resource).includes('*'),
+    unconditional: conditions.length === 0,
   }
 }
 

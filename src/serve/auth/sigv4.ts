@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import type { Checksum, SourceData } from '@smithy/types'
-import { SignatureV4 } from '@smithy/signature-v4'
+import type { Checksum, HttpRequest, SourceData } from '@smithy/types'
+import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4'
 import type { RawRequest } from '../api/json11.js'
 import type { WireError } from '../api/wire.js'
 
@@ -8,8 +8,9 @@ import type { WireError } from '../api/wire.js'
  * AWS Signature V4 verification for serve, as AWS's JSON front end does it: the checks in DynamoDB's
  * order (missing, incomplete, date and expiry, Host signed, algorithm, credential shape, scope, key id,
  * signature, security token), answered with its error types, statuses and words (the table in
- * shared/reference/cloudmap-runtime.md §2). The signature is recomputed with @smithy/signature-v4 over
- * exactly the signed headers as received and the raw body, and compared in constant time.
+ * shared/reference/cloudmap-runtime.md §2). The signature is recomputed over exactly the signed headers
+ * as received and the raw body (canonical request and string to sign by @smithy/signature-v4, the signing
+ * key derived once per key, day and region), and compared in constant time.
  */
 
 /** What serve knows of an access key. */
@@ -80,9 +81,9 @@ export interface VerifierOptions {
   key(accessKeyId: string): KeyRecord | undefined
 }
 
-/** Verifies requests' signatures; one signer per key is kept (smithy caches the derived signing keys). */
+/** Verifies requests' signatures. */
 export class SignatureVerifier {
-  private readonly signers = new Map<KeyRecord, SignatureV4>()
+  private readonly signingKeys = new WeakMap<KeyRecord, Map<string, Buffer>>()
 
   constructor(private readonly options: VerifierOptions) {}
 
@@ -149,37 +150,61 @@ export class SignatureVerifier {
 
     // The payload the signature covers is the body received; a client-sent x-amz-content-sha256 that
     // doesn't hash to it can't have been signed over this body.
+    const payloadHash = createHash('sha256').update(request.body).digest('hex')
     const declaredHash = header(request, 'x-amz-content-sha256')
-    if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(request.body).digest('hex')) return MISMATCH
+    if (declaredHash !== undefined && declaredHash !== payloadHash) return MISMATCH
 
     const headers: Record<string, string> = {}
     for (const name of signedHeaders) headers[name] = header(request, name) ?? ''
-    const signed = await this.signer(key).sign(
-      { method: request.method, protocol: 'http:', hostname: headers.host, path, query: Object.fromEntries(query), headers, body: request.body },
-      { signingDate, signingRegion: scopeRegion, signingService: scopeService },
+    const stringToSign = await CANONICAL.stringToSign(
+      { method: request.method, protocol: 'http:', hostname: headers.host, path, query: Object.fromEntries(query), headers },
+      new Set(signedHeaders),
+      payloadHash,
+      dateText,
+      `${scopeDate}/${scopeRegion}/${scopeService}/${terminator}`,
     )
-    const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? ''
+    const expected = createHmac('sha256', this.signingKey(key, scopeDate, scopeRegion)).update(stringToSign).digest('hex')
     if (!sameText(expected, params.get('Signature')!)) return MISMATCH
     if ((token ?? undefined) !== key.sessionToken) return error(400, 'UnrecognizedClientException', 'The security token included in the request is invalid')
     return key
   }
 
-  private signer(key: KeyRecord): SignatureV4 {
-    let signer = this.signers.get(key)
-    if (!signer) {
-      signer = new SignatureV4({
-        // No sessionToken here: the signer would add its header; a signed token is among the headers given.
-        credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-        region: this.options.region,
-        service: SIGNING_SERVICE,
-        sha256: NodeSha256,
-        applyChecksum: false,
-      })
-      this.signers.set(key, signer)
+  /**
+   * SigV4's signing key, HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"),
+   * kept per key, date and region: a client signs with the same one all day.
+   */
+  private signingKey(key: KeyRecord, date: string, region: string): Buffer {
+    let keys = this.signingKeys.get(key)
+    if (!keys) this.signingKeys.set(key, (keys = new Map()))
+    const scope = `${date}/${region}`
+    let derived = keys.get(scope)
+    if (!derived) {
+      if (keys.size > 8) keys.clear()
+      derived = Buffer.from(`AWS4${key.secretAccessKey}`, 'utf8')
+      for (const part of [date, region, SIGNING_SERVICE, 'aws4_request']) derived = createHmac('sha256', derived).update(part).digest()
+      keys.set(scope, derived)
     }
-    return signer
+    return derived
   }
 }
+
+/**
+ * The canonical request and string to sign, made by @smithy/signature-v4 (URI escaping and path
+ * normalisation, sorted query, header value trimming exactly as the AWS SDKs do it) over the headers the
+ * client signed, as received: its signableHeaders keeps a signed header the signer would otherwise
+ * never sign (user-agent, ...).
+ */
+class CanonicalRequests extends SignatureV4Base {
+  constructor() {
+    super({ service: SIGNING_SERVICE, region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, applyChecksum: false })
+  }
+
+  stringToSign(request: HttpRequest, signedHeaders: Set<string>, payloadHash: string, longDate: string, scope: string): Promise<string> {
+    const canonical = this.createCanonicalRequest(request, getCanonicalHeaders(request, undefined, signedHeaders), payloadHash)
+    return this.createStringToSign(longDate, scope, canonical, ALGORITHM)
+  }
+}
+const CANONICAL = new CanonicalRequests()
 
 /** Constant-time comparison (a different length is a mismatch, found in constant time too). */
 function sameText(expected: string, given: string): boolean {
