@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto'
 import type { Checksum, HttpRequest, SourceData } from '@smithy/types'
 import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4'
 import type { RawRequest } from '../api/json11.js'
@@ -43,7 +43,10 @@ const MISMATCH = invalid(
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
 )
 
-/** SHA-256 and HMAC-SHA-256 for the signer, from node:crypto (the SDK's node hash). */
+/**
+ * SHA-256 and HMAC-SHA-256 from node:crypto in the form smithy's signer takes (its base class requires
+ * one). The hot path hashes with node:crypto's one-shot hash() directly: no hash object, no promise.
+ */
 class NodeSha256 implements Checksum {
   private readonly hash
   constructor(secret?: SourceData) {
@@ -146,13 +149,13 @@ export class SignatureVerifier {
 
     // The payload the signature covers is the body received; a client-sent x-amz-content-sha256 that
     // doesn't hash to it can't have been signed over this body.
-    const payloadHash = createHash('sha256').update(request.body).digest('hex')
+    const payloadHash = hash('sha256', request.body, 'hex')
     const declaredHash = header(request, 'x-amz-content-sha256')
     if (declaredHash !== undefined && declaredHash !== payloadHash) return MISMATCH
 
     const headers: Record<string, string> = {}
     for (const name of signedHeaders) headers[name] = header(request, name) ?? ''
-    const stringToSign = await CANONICAL.stringToSign(
+    const stringToSign = CANONICAL.stringToSign(
       { method: request.method, protocol: 'http:', hostname: headers.host, path, query: query === NO_QUERY ? {} : Object.fromEntries(query), headers },
       signedSet,
       payloadHash,
@@ -195,9 +198,10 @@ class CanonicalRequests extends SignatureV4Base {
     super({ service: SIGNING_SERVICE, region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, applyChecksum: false })
   }
 
-  stringToSign(request: HttpRequest, signedHeaders: Set<string>, payloadHash: string, longDate: string, scope: string): Promise<string> {
+  /** SigV4's string to sign: algorithm, date, scope and the hash of the canonical request. */
+  stringToSign(request: HttpRequest, signedHeaders: Set<string>, payloadHash: string, longDate: string, scope: string): string {
     const canonical = this.createCanonicalRequest(request, getCanonicalHeaders(request, undefined, signedHeaders), payloadHash)
-    return this.createStringToSign(longDate, scope, canonical, ALGORITHM)
+    return `${ALGORITHM}\n${longDate}\n${scope}\n${hash('sha256', canonical, 'hex')}`
   }
 }
 const CANONICAL = new CanonicalRequests()
