@@ -77,6 +77,15 @@ export function pyDictGet(
   return { found: false, value: undefined }
 }
 
+/**
+ * A Python float that stays a float whatever its value (`1.0`, `1e+21`): a number wrapper whose lexeme is
+ * float-shaped, which pyNumber and so every formatter read as a float.
+ */
+export function pyFloat(value: number): LosslessNumberLike {
+  const lexeme = Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? pyFloatRepr(value) : String(value)
+  return { isLosslessNumber: true, value: lexeme }
+}
+
 /** The Python kind of a scalar number, or null when the value is not a number. */
 export function pyNumber(value: unknown): { kind: 'int'; digits: string } | { kind: 'float'; value: number } | null {
   if (typeof value === 'bigint') return { kind: 'int', digits: value.toString() }
