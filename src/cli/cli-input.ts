@@ -1,7 +1,7 @@
 import { loadParamfile } from '../args/paramfile.js'
 import { parsePythonJson } from '../args/python-json.js'
 import { pyClass } from '../python/values.js'
-import { CloudmapError, paramError } from '../registry/errors.js'
+import { paramError } from '../registry/errors.js'
 import type { ParsedArgs } from './argv.js'
 
 /**
@@ -41,7 +41,8 @@ export async function loadCliInput(parsed: ParsedArgs): Promise<Record<string, u
     const loaded = loadParamfile(raw)
     text = loaded === undefined ? raw : Buffer.isBuffer(loaded) ? loaded.toString('utf8') : loaded
   } catch (error) {
-    throw new CloudmapError('other', (error as Error).message)
+    // As for any parameter (awscli's ParamError): exit 252 with the parameter named, dashes included.
+    throw paramError(`Error parsing parameter '--${flag}': ${(error as Error).message}`)
   }
   const document = flag === 'cli-input-json' ? loadJson(text) : await loadYaml(text)
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {

@@ -1,3 +1,4 @@
+import { pyIntOf } from '../python/values.js'
 import { randomUUID } from 'node:crypto'
 import type { OperationSpec } from '../model/index.js'
 import { structureShape } from '../model/index.js'
@@ -123,8 +124,9 @@ function pagingOptions(spec: OperationSpec, parsed: ParsedArgs, settings: Settin
   const int = (name: string): number | undefined => {
     const raw = parsed.get(name)
     if (typeof raw !== 'string') return undefined
-    if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(raw)) throw usageError(`argument --${name}: invalid int value: '${raw}'`)
-    return Number(raw.trim().replaceAll('_', ''))
+    const n = pyIntOf(raw)
+    if (n === undefined) throw usageError(`argument --${name}: invalid int value: '${raw}'`)
+    return Number(n)
   }
   const startingToken = parsed.get('starting-token')
   const options: PagingOptions = {}

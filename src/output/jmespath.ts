@@ -1,5 +1,5 @@
 import { parsePythonJson } from '../args/python-json.js'
-import { comparePyStrings, isPyDict, isPyList, pyDictEntries, pyDictGet, pyFloat, pyNumber, pyRepr, pyStr, pyTruthy } from '../python/values.js'
+import { comparePyStrings, isPyDict, isPyList, pyDictEntries, pyDictGet, pyFloat, pyFloatOf, pyIntOf, pyNumber, pyRepr, pyStr, pyTruthy } from '../python/values.js'
 
 /**
  * JMESPath as the AWS CLI evaluates --query: a port of jmespath.py 1.0.1 (lexer.py, parser.py,
@@ -924,44 +924,15 @@ function callFunction(name: string, args: unknown[]): unknown {
 // ---------------------------------------------------------------------------------------------------
 // to_number: Python's int(str), then float(str).
 
-// str.isspace() (JavaScript's \s has U+FEFF, which Python's has not, and lacks U+001C-U+001F and U+0085).
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
-const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g')
-const DECIMAL_DIGIT = /\p{Nd}/u
-
-/** A Unicode decimal digit as its ASCII digit (Nd digits come in runs of ten starting at zero). */
-function asciiDigits(text: string): string {
-  let out = ''
-  for (const ch of text) {
-    if (!DECIMAL_DIGIT.test(ch) || (ch >= '0' && ch <= '9')) {
-      out += ch
-      continue
-    }
-    const cp = ch.codePointAt(0) as number
-    let start = cp
-    while (start > 0 && DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--
-    out += String((cp - start) % 10)
-  }
-  return out
-}
-
-const PY_INT = /^[+-]?\d+(?:_\d+)*$/
-const PY_FLOAT = /^[+-]?(?:(?:\d+(?:_\d+)*)?\.\d+(?:_\d+)*|\d+(?:_\d+)*\.?)(?:[eE][+-]?\d+(?:_\d+)*)?$/
-const PY_FLOAT_WORD = /^[+-]?(?:inf|infinity|nan)$/i
-
 function toNumber(arg: unknown): unknown {
   const k = kind(arg)
   if (k === 'list' || k === 'dict' || k === 'bool' || k === 'null') return null
   if (k === 'int' || k === 'float') return arg
   if (typeof arg !== 'string') throw new JmesPathError(`int() argument must be a string, a bytes-like object or a real number, not '${typeName(arg)}'`, false)
-  const text = asciiDigits(arg.replace(STRIP, ''))
-  if (PY_INT.test(text)) return fromNum({ int: BigInt(text.replaceAll('_', '')) })
-  if (PY_FLOAT.test(text)) return pyFloat(Number(text.replaceAll('_', '')))
-  if (PY_FLOAT_WORD.test(text)) {
-    const negative = text.startsWith('-')
-    return pyFloat(/nan/i.test(text) ? NaN : negative ? -Infinity : Infinity)
-  }
-  return null
+  const int = pyIntOf(arg)
+  if (int !== undefined) return fromNum({ int })
+  const float = pyFloatOf(arg)
+  return float === undefined ? null : pyFloat(float)
 }
 
 // ---------------------------------------------------------------------------------------------------

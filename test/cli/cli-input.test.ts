@@ -208,14 +208,14 @@ describe('reading the document', () => {
     expect(await failure('cli-input-json', '')).toEqual({ kind: 'param', message: "Error parsing parameter 'cli-input-json': Invalid JSON received." })
   })
 
-  it('file:// and fileb:// documents; a missing file is an unwrapped paramfile error (255)', async () => {
+  it('file:// and fileb:// documents; a missing file is a parameter error naming the flag (252, as /usr/bin/aws)', async () => {
     writeFileSync(join(scratch, 'doc.json'), '{"Id": "from-file"}')
     expect(await load('cli-input-json', 'file://doc.json')).toEqual({ Id: 'from-file' })
     expect(await load('cli-input-json', 'fileb://doc.json')).toEqual({ Id: 'from-file' })
-    expect(await failure('cli-input-json', 'file://missing.json')).toEqual({ kind: 'other', message: "Unable to load paramfile file://missing.json: [Errno 2] No such file or directory: 'missing.json'" })
+    expect(await failure('cli-input-json', 'file://missing.json')).toEqual({ kind: 'param', message: "Error parsing parameter '--cli-input-json': Unable to load paramfile file://missing.json: [Errno 2] No such file or directory: 'missing.json'" })
     const r = await runInProcess(['get-namespace', '--cli-input-json', 'file://missing.json'])
-    expect(r.exitCode).toBe(255)
-    expect(r.stderr).toBe("\ncloudmap: [ERROR]: Unable to load paramfile file://missing.json: [Errno 2] No such file or directory: 'missing.json'\n")
+    expect(r.exitCode).toBe(252)
+    expect(r.stderr).toBe("\ncloudmap: [ERROR]: An error occurred (ParamValidation): Error parsing parameter '--cli-input-json': Unable to load paramfile file://missing.json: [Errno 2] No such file or directory: 'missing.json'\n")
   })
 })
 

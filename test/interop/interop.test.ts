@@ -97,11 +97,17 @@ function stderrClass(stderr: string): string {
   if (stderr === '') return ''
   const service = /An error occurred \((?!ParamValidation)[^)]+\) when calling the \w+ operation:.*/.exec(stderr)
   if (service) return service[0].trimEnd()
-  const usage = /(?:^(?:aws|cloudmap): error: |An error occurred \(ParamValidation\): )(.*)$/m.exec(stderr)
+  // argparse errors: 2.9.19 "aws: error: <message>" after the usage, the current v2 the message before it.
+  const usage = /^(?:aws|cloudmap): error: (.*)$/m.exec(stderr) ?? /An error occurred \(ParamValidation\): ([^\n]*)\n[\s\S]*\nusage: /.exec(stderr)
   // argparse's wording of a bad choice changed between the versions ("Invalid choice, valid choices are:"
   // then a listing, vs "Found invalid choice 'xml'"): for "argument --x: ..." only the argument must agree.
   if (usage) return `usage: ${/^argument [^:]+:/.exec(usage[1])?.[0] ?? usage[1].trimEnd()}`
-  return `other: ${stderr.replace(/^\n(?:(?:aws|cloudmap): (?:\[ERROR\]: )?)?/, '').trimEnd()}`
+  // Other parameter errors: 2.9.19 prints the message alone, the current v2 (and cloudmap) after
+  // "An error occurred (ParamValidation): ".
+  return `other: ${stderr
+    .replace(/^\n(?:(?:aws|cloudmap): (?:\[ERROR\]: )?)?/, '')
+    .replace(/^An error occurred \(ParamValidation\): /, '')
+    .trimEnd()}`
 }
 
 /** Random parts of a write's output (ids, ARNs, operation ids, request ids, dates) for comparing writes. */
@@ -142,6 +148,12 @@ describe.skipIf(!hasAwsAndMoto)('interop: /usr/bin/aws and cloudmap against one 
   const cloudmap = (argv: readonly string[]) =>
     run(process.execPath, [BIN, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') })
 
+  /** The AWS CLI with global options before the service name, cloudmap with them before the command. */
+  const awsBefore = (globals: readonly string[], argv: readonly string[]) =>
+    run(AWS, [...globals, 'servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), AWS_DATA_PATH: dataPath ?? '' })
+  const cloudmapBefore = (globals: readonly string[], argv: readonly string[]) =>
+    run(process.execPath, [BIN, ...globals, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') })
+
   /** aws, failing loudly: for the state the comparisons read. */
   async function awsOk(argv: readonly string[]): Promise<Record<string, unknown>> {
     const r = await aws(argv)
@@ -150,9 +162,9 @@ describe.skipIf(!hasAwsAndMoto)('interop: /usr/bin/aws and cloudmap against one 
   }
 
   /** The same command through both; stdout, exit code and stderr class must be identical. */
-  async function same(argv: readonly string[], expectedCode = 0): Promise<Run> {
-    const [a, c] = await Promise.all([aws(argv), cloudmap(argv)])
-    const label = argv.join(' ')
+  async function same(argv: readonly string[], expectedCode = 0, globals: readonly string[] = []): Promise<Run> {
+    const [a, c] = await Promise.all(globals.length === 0 ? [aws(argv), cloudmap(argv)] : [awsBefore(globals, argv), cloudmapBefore(globals, argv)])
+    const label = [...globals, ...argv].join(' ')
     expect(a.code, `aws ${label}: ${a.stderr}`).toBe(expectedCode)
     expect(c.stdout, `stdout of ${label}`).toBe(a.stdout)
     expect(stderrClass(c.stderr), `stderr of ${label}`).toBe(stderrClass(a.stderr))
@@ -258,6 +270,25 @@ describe.skipIf(!hasAwsAndMoto)('interop: /usr/bin/aws and cloudmap against one 
     it('discover-instances in an unknown namespace (254)', async () => void (await same(['discover-instances', '--namespace-name', 'nope', '--service-name', 'api'], 254)))
     it('a missing required option (252)', async () => void (await same(['get-namespace'], 252)))
     it('an invalid --output choice (252)', async () => void (await same(['list-namespaces', '--output', 'xml'], 252)))
+  })
+
+  describe('the command line as the AWS CLI reads it', () => {
+    it('global options before the command', async () => void (await same(['list-namespaces'], 0, ['--output', 'text'])))
+    it('--query and --output before the command', async () => void (await same(['list-services'], 0, ['--query', 'Services[].Name', '--output', 'json'])))
+    it('Unicode digits in an integer (Python int())', async () => void (await same(['list-services', '--max-results', '\u0663'])))
+    it('a value that starts with - but has a space is a value', async () => void (await same(['get-namespace', '--id', '-a b'], 254)))
+    it('a huge integer is echoed as given (252)', async () => void (await same(['list-services', '--max-results', '-99999999999999999999'], 252)))
+    it('--cli-input-json file://missing (252)', async () => void (await same(['list-services', '--cli-input-json', 'file://missing'], 252)))
+    it('an unknown --profile (255)', async () => void (await same(['list-services'], 255, ['--profile', 'nope'])))
+    it('Invalid \\escape in JSON, as CPython words it (252)', async () => void (await same(['register-instance', '--service-id', ids.srvEdge, '--instance-id', 'x', '--attributes', '{"a": "\\q"}'], 252)))
+  })
+
+  describe('--query is jmespath.py', () => {
+    it('numbers keep Python\'s types', async () => void (await same(['list-namespaces', '--query', '[`1.0`, avg(`[]`), `1e21`, `12345678901234567890`, to_number(\'1.50\'), sum(`[1, 0.5]`)]'])))
+    it('string functions count and order by code point', async () => void (await same(['get-instance', '--service-id', ids.srvEdge, '--instance-id', 'i-edge-1', '--query', 'Instance.Attributes.[length(emoji), reverse(emoji), length(unicode), sort(values(@)), max(keys(@))]'])))
+    it('a backtick literal that is not JSON is a string', async () => void (await same(['list-namespaces', '--query', '[`foo`, `  a b`]'])))
+    it('an evaluation error in jmespath.py\'s words (255)', async () => void (await same(['list-namespaces', '--query', 'length(`1`)'], 255)))
+    it('a comparison Python refuses (255)', async () => void (await same(['list-namespaces', '--query', '`1` < `"a"`'], 255)))
   })
 
   describe('writes through cloudmap, read back through both', () => {
