@@ -5,6 +5,6 @@ const { normalizeCommandLine } = await import('../dist/cli/command-line.js')
 const argv = normalizeCommandLine(process.argv.slice(2))
 const { runOperationFast } = await import('../dist/cli/fast-path.js')
 if (!(await runOperationFast(argv))) {
-  const { execute } = await import('@oclif/core')
-  await execute({ dir: import.meta.url, args: argv })
+  const { runOclif } = await import('../dist/cli/oclif-run.js')
+  await runOclif(argv, import.meta.url)
 }

@@ -73,6 +73,8 @@ async function callOperation(spec: OperationSpec, params: Record<string, unknown
       const started = Date.now()
       if (settings.debug) debugLog(`calling ${spec.name} on ${settings.remote ? (settings.endpointUrl ?? `AWS in ${settings.region}`) : `local registry ${settings.registryPath}`}`)
       try {
+        // A page request carries what a --starting-token decoded to: botocore validates every request.
+        if (options.paging?.startingToken !== undefined) (await import('../args/validate.js')).validateParameters(input, spec.input)
         return (await registry.invoke(spec.name as never, input as never)) as Record<string, unknown>
       } finally {
         if (settings.debug) debugLog(`${spec.name} answered in ${Date.now() - started} ms`)

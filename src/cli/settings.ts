@@ -1,6 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { CloudmapError, usageError } from '../registry/errors.js'
+import { CloudmapError, paramError, usageError } from '../registry/errors.js'
 import type { OutputFormat } from '../output/render.js'
 import { pythonInt } from '../args/unpack.js'
 import { ERROR_FORMATS, OUTPUT_FORMATS } from './arguments.js'
@@ -77,6 +77,8 @@ export function defaultRegistryPath(env: NodeJS.ProcessEnv = process.env): strin
  * profile's choice of backend and the config file live in src/config/resolve.ts (`cloudmap configure`).
  */
 export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): Settings {
+  // An empty path names no file (it would become the current folder's ".d" shard folder).
+  if (args.get('registry') === '') throw paramError("Bad value for --registry '': the registry is a file, and an empty path names none")
   const resolved = resolveConfigured(args, env, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT_ID, registryPath: defaultRegistryPath(env) })
   const configured = resolved.values
   const output = configured.output.value ?? 'json'
