@@ -283,6 +283,20 @@ describe.skipIf(!hasAwsAndMoto)('interop: /usr/bin/aws and cloudmap against one 
     it('Invalid \\escape in JSON, as CPython words it (252)', async () => void (await same(['register-instance', '--service-id', ids.srvEdge, '--instance-id', 'x', '--attributes', '{"a": "\\q"}'], 252)))
   })
 
+  describe('time zones: timestamps in the local zone as dateutil\'s tzlocal() gives them', () => {
+    for (const tz of ['Europe/Amsterdam', 'XYZ-03:30', 'AEST-10AEDT,M10.1.0,M4.1.0/3']) {
+      it(`TZ=${tz}`, async () => {
+        const argv = ['list-namespaces', '--query', 'Namespaces[].CreateDate']
+        const [a, c] = await Promise.all([
+          run(AWS, ['servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), TZ: tz, AWS_DATA_PATH: dataPath ?? '' }),
+          run(process.execPath, [BIN, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), TZ: tz, CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') }),
+        ])
+        expect(a.code, a.stderr).toBe(0)
+        expect(c.stdout).toBe(a.stdout)
+      })
+    }
+  })
+
   describe('--query is jmespath.py', () => {
     it('numbers keep Python\'s types', async () => void (await same(['list-namespaces', '--query', '[`1.0`, avg(`[]`), `1e21`, `12345678901234567890`, to_number(\'1.50\'), sum(`[1, 0.5]`)]'])))
     it('string functions count and order by code point', async () => void (await same(['get-instance', '--service-id', ids.srvEdge, '--instance-id', 'i-edge-1', '--query', 'Instance.Attributes.[length(emoji), reverse(emoji), length(unicode), sort(values(@)), max(keys(@))]'])))
