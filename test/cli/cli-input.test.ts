@@ -238,3 +238,28 @@ describe('merging into the call', () => {
     expect(r).toMatchObject({ stdout: 'Id\n', stderr: '', exitCode: 0 })
   })
 })
+
+/**
+ * Types as botocore validates them (issue 13, item 3). The messages are /usr/bin/aws's (2.9.19) for the
+ * same documents, in the current v2 wording.
+ */
+describe('--cli-input-* types as botocore sees them', () => {
+  const validation = (lines: string) => `\ncloudmap: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\n${lines}\n`
+  it('a float where an integer is expected is refused (JSON and YAML keep floats)', async () => {
+    const json = await runInProcess(['list-namespaces', '--cli-input-json', '{"MaxResults": 1.0}'])
+    expect([json.exitCode, json.stderr]).toEqual([252, validation("Invalid type for parameter MaxResults, value: 1.0, type: <class 'float'>, valid types: <class 'int'>")])
+    const yaml = await runInProcess(['list-namespaces', '--cli-input-yaml', 'Filters: [{Name: TYPE, Values: [1.0], Condition: EQ}]'])
+    expect(yaml.stderr).toBe(validation("Invalid type for parameter Filters[0].Values[0], value: 1.0, type: <class 'float'>, valid types: <class 'str'>"))
+  })
+  it('true where an integer is expected passes (a bool is an int to Python)', async () => {
+    expect((await runInProcess(['list-namespaces', '--cli-input-json', '{"MaxResults": true}'])).called).toEqual({ MaxResults: true })
+  })
+  it('PaginationConfig is the paginator\'s: MaxItems, PageSize, StartingToken', async () => {
+    const r = await runInProcess(['list-namespaces', '--cli-input-json', '{"PaginationConfig": {"MaxItems": 1, "PageSize": 5}}'])
+    expect([r.exitCode, r.stderr]).toEqual([0, ''])
+    // Taken out of the parameters: it is not the service's.
+    expect(r.called).toEqual({})
+    const bad = await runInProcess(['list-namespaces', '--cli-input-json', '{"PaginationConfig": {"MaxItems": "x"}}'])
+    expect([bad.exitCode, bad.stderr]).toEqual([255, "\ncloudmap: [ERROR]: invalid literal for int() with base 10: 'x'\n"])
+  })
+})
