@@ -237,10 +237,11 @@ async function askInstances(p: Prompter, services: ServiceAnswer[]): Promise<Ins
       } else {
         if (needs.ipv4 || !needs.ipv6) {
           const label = needs.ipv4 ? 'IPv4 address' : needs.eitherIp ? 'IPv4 address (empty: give an IPv6 address instead)' : 'IPv4 address (optional)'
-          instance.ipv4 = optional(await p.input({ message: label, validate: rules.ipv4(needs.ipv4) }))
+          instance.ipv4 = optional(await p.input({ message: label, validate: rules.ipv4(needs.ipv4, service.records !== 'NONE') }))
         }
         if (needs.ipv6 || (needs.eitherIp && instance.ipv4 === undefined)) {
-          instance.ipv6 = await p.input({ message: 'IPv6 address', validate: rules.ipv6(true) })
+          const missing = needs.ipv6 ? undefined : rules.SRV_ADDRESS_MISSING
+          instance.ipv6 = await p.input({ message: 'IPv6 address', validate: rules.ipv6(true, true, missing) })
         }
       }
       const portAnswer = await p.input({ message: needs.port ? 'Port' : 'Port (optional)', validate: rules.port(needs.port) })
