@@ -85,3 +85,12 @@ describe('files and profiles', () => {
     expect(runCli(['list-namespaces', '--profile', 'awsprof', '--registry', path], env).status).toBe(0)
   })
 })
+
+describe('help', () => {
+  it('an operation\'s help says its description once', () => {
+    const help = runCli(['create-service', '--help']).stdout
+    const summary = 'Create a service in a namespace: its DNS records and health check settings.'
+    const description = help.slice(help.indexOf('DESCRIPTION'))
+    expect(description.split(summary)).toHaveLength(2)
+  })
+})
