@@ -399,7 +399,7 @@ async function main() {
       const env = baseEnv({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' })
       const port = new URL(moto.url).port
       // The AWS CLI sends discover-instances to data-<endpoint host>: that needs a name with a resolvable
-      // data- twin (test/interop adds sd.test and data-sd.test to /etc/hosts); 127.0.0.1 has none.
+      // data- twin (such as sd.test and data-sd.test in the host file); 127.0.0.1 has none.
       const twin = ['sd.test', 'data-sd.test'].every((h) => spawnSync('getent', ['hosts', h]).status === 0)
       if (twin) {
         startEntries.push({ key: 'aws servicediscovery discover-instances (moto_server)', argv: [AWS, 'servicediscovery', 'discover-instances', '--namespace-name', 'bench', '--service-name', 'web', '--endpoint-url', `http://sd.test:${port}`, '--output', 'json'], env })

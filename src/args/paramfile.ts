@@ -21,7 +21,8 @@ export function loadParamfile(value: string): string | Buffer | undefined {
     throw new Error(`Unable to load paramfile ${value}: ${reason}`)
   }
   if (prefix === 'fileb://') return bytes
-  const text = new TextDecoder('utf-8', { fatal: true })
+  // ignoreBOM: Python's utf-8 codec keeps a byte-order mark as U+FEFF in the text.
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
   try {
     return text.decode(bytes)
   } catch {

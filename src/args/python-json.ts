@@ -1,3 +1,5 @@
+import { pyFloat } from '../python/values.js'
+
 /**
  * JSON parsing with Python's json.loads rules and error messages, because the AWS CLI reports invalid
  * JSON parameter values with them: "Expecting value: line 1 column 19 (char 18)".
@@ -14,6 +16,8 @@ export interface PythonJsonOptions {
    * a plain JavaScript object would list such keys first. Python (and so the AWS CLI) keeps the order.
    */
   orderedIntegerKeys?: boolean
+  /** Keep a float a float (`1.0` stays `1.0`, see pyFloat) rather than a JavaScript number. */
+  pythonFloats?: boolean
 }
 
 const INTEGER_KEY = /^(0|[1-9]\d*)$/
@@ -59,14 +63,14 @@ class PythonJsonParser {
     for (const [literal, result] of [['null', null], ['true', true], ['false', false], ['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]] as const) {
       if (this.doc.startsWith(literal, this.pos)) {
         this.pos += literal.length
-        return result
+        return typeof result === 'number' && this.options.pythonFloats ? pyFloat(result) : result
       }
     }
     NUMBER.lastIndex = this.pos
     const m = NUMBER.exec(this.doc)
     if (m) {
       this.pos = NUMBER.lastIndex
-      if (m[1] || m[2]) return Number(m[0])
+      if (m[1] || m[2]) return this.options.pythonFloats ? pyFloat(Number(m[0])) : Number(m[0])
       const n = Number(m[0])
       return Number.isSafeInteger(n) ? n : BigInt(m[0])
     }
@@ -97,7 +101,8 @@ class PythonJsonParser {
           out += String.fromCharCode(parseInt(hex, 16))
           this.pos += 6
         } else {
-          this.fail(`Invalid \\escape: '${e}'`, this.pos)
+          // CPython's C scanner (the one json.loads uses) names no character: "Invalid \escape: line 1 ...".
+          this.fail('Invalid \\escape', this.pos)
         }
         continue
       }

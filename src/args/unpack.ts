@@ -2,7 +2,7 @@ import type { Shape } from '../model/index.js'
 import { shape } from '../model/index.js'
 import { CloudmapError, paramError } from '../registry/errors.js'
 import { loadParamfile } from './paramfile.js'
-import { pyStrRepr } from '../python/values.js'
+import { pyIntOf, pyLstrip, pyStrip, pyStrRepr } from '../python/values.js'
 import { parseShorthand, ShorthandParseError } from './shorthand.js'
 import { parsePythonJson } from './python-json.js'
 
@@ -48,7 +48,7 @@ function supportsShorthand(s: Shape): boolean {
 
 function looksLikeJson(value: string | string[]): boolean {
   const first = Array.isArray(value) ? value[0] : value
-  return typeof first === 'string' && /^\s*[[{]/.test(first)
+  return typeof first === 'string' && /^[[{]/.test(pyLstrip(first))
 }
 
 function unpackPlain(flag: string, s: Shape, value: string | string[]): unknown {
@@ -56,15 +56,15 @@ function unpackPlain(flag: string, s: Shape, value: string | string[]): unknown 
     case 'structure':
     case 'map': {
       const text = Array.isArray(value) ? value[0] ?? '' : value
-      if (text.trimStart().startsWith('{')) return parseJson(flag, text)
+      if (pyLstrip(text).startsWith('{')) return parseJson(flag, text)
       throw paramError(`Error parsing parameter '${flag}': Invalid JSON:\n${text}`)
     }
     case 'list': {
       if (typeof value === 'string') {
-        if (value.trimStart().startsWith('[')) return parseJson(flag, value)
+        if (pyLstrip(value).startsWith('[')) return parseJson(flag, value)
         return [...value].map((c) => unpackPlain(flag, shape(s.member), c))
       }
-      if (value.length === 1 && value[0].trim().startsWith('[')) return parseJson(flag, value[0])
+      if (value.length === 1 && pyStrip(value[0]).startsWith('[')) return parseJson(flag, value[0])
       return value.map((v) => unpackPlain(flag, shape(s.member), v))
     }
     case 'integer':
@@ -84,13 +84,14 @@ function parseJson(flag: string, text: string): unknown {
 }
 
 /**
- * Python's int(str): optional surrounding whitespace, a sign, digits with single underscores between
- * them. Anything else fails as the AWS CLI does, with exit 255 (a ValueError, not a usage error).
+ * Python's int(str): optional surrounding whitespace, a sign, digits (any Unicode decimal digits) with
+ * single underscores between them; exact at any size (a bigint beyond 2^53). Anything else fails as the
+ * AWS CLI does, with exit 255 (a ValueError, not a usage error).
  */
-export function pythonInt(text: string): number {
-  const t = text.trim()
-  if (!/^[+-]?\d+(_\d+)*$/.test(t)) throw new CloudmapError('other', `invalid literal for int() with base 10: ${pyStrRepr(text)}`)
-  return Number(t.replaceAll('_', ''))
+export function pythonInt(text: string): number | bigint {
+  const n = pyIntOf(text)
+  if (n === undefined) throw new CloudmapError('other', `invalid literal for int() with base 10: ${pyStrRepr(text)}`)
+  return Number.isSafeInteger(Number(n)) ? Number(n) : n
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Shape } from '../model/index.js'
 import { shape } from '../model/index.js'
 import { paramError } from '../registry/errors.js'
-import { pyClass, pyStr } from '../python/values.js'
+import { isPyDict, pyClass, pyNumber, pyStr } from '../python/values.js'
 
 /**
  * The AWS CLI's client-side parameter validation (botocore/validate.py ParamValidator): required and
@@ -64,7 +64,8 @@ function validate(value: unknown, s: Shape, path: string, errors: string[]): voi
     }
     case 'integer':
     case 'long': {
-      const isInt = (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint'
+      // A bool is an int to Python (botocore's isinstance check passes True through); a float never is.
+      const isInt = pyNumber(value)?.kind === 'int' || typeof value === 'boolean'
       if (!isInt) return typeError(value, path, "<class 'int'>", errors)
       if (s.min !== undefined && Number(value) < s.min) {
         errors.push(`Invalid value for parameter ${label(path)}, value: ${value}, valid min value: ${s.min}`)
@@ -80,5 +81,5 @@ function validate(value: unknown, s: Shape, path: string, errors: string[]): voi
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
+  return isPyDict(value)
 }

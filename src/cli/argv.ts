@@ -5,11 +5,17 @@ import { CloudmapError, usageError } from '../registry/errors.js'
 export type ParsedArgs = Map<string, string | string[] | true>
 
 /**
- * argparse's rule for "does this token look like an option": it starts with '-' and is not a
- * negative number (none of our options look like negative numbers) and is not '-' alone.
+ * argparse's rule for "does this token look like an option" (_parse_optional): it starts with '-', is
+ * not '-' alone nor a negative number (none of our options look like negative numbers), and has no space
+ * unless it is a known option (or a prefix of one) with `=value`.
  */
-function looksLikeOption(token: string): boolean {
-  return token.startsWith('-') && token !== '-' && !/^-\d+$|^-\d*\.\d+$/.test(token)
+function looksLikeOption(token: string, byName: Map<string, ArgumentSpec>, specs: readonly ArgumentSpec[]): boolean {
+  if (!token.startsWith('-') || token === '-' || /^-\d+$|^-\d*\.\d+$/.test(token)) return false
+  if (!token.includes(' ')) return true
+  const eq = token.indexOf('=')
+  if (!token.startsWith('--') || eq === -1) return false
+  const written = token.slice(2, eq)
+  return byName.has(written) || (written !== '' && specs.some((s) => s.name.startsWith(written)))
 }
 
 export interface ParseOptions {
@@ -30,6 +36,7 @@ export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[
   const parsed: ParsedArgs = new Map()
   const leftovers: string[] = []
   const byName = new Map(specs.map((s) => [s.name, s]))
+  const isOption = (token: string) => looksLikeOption(token, byName, specs)
 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]
@@ -37,7 +44,7 @@ export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[
       leftovers.push(...argv.slice(i + 1))
       break
     }
-    if (!token.startsWith('--') || token === '--') {
+    if (!token.startsWith('--') || !isOption(token)) {
       leftovers.push(token)
       continue
     }
@@ -59,7 +66,7 @@ export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[
         let value = explicit
         if (value === undefined) {
           const next = argv[i + 1]
-          if (next === undefined || looksLikeOption(next)) throw usageError(`argument ${flag}: expected one argument`)
+          if (next === undefined || isOption(next)) throw usageError(`argument ${flag}: expected one argument`)
           value = next
           i++
         }
@@ -71,7 +78,7 @@ export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[
         let value = explicit
         if (value === undefined) {
           const next = argv[i + 1]
-          if (next !== undefined && !looksLikeOption(next)) {
+          if (next !== undefined && !isOption(next)) {
             value = next
             i++
           } else {
@@ -85,7 +92,7 @@ export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[
       case 'list': {
         const values: string[] = explicit === undefined ? [] : [explicit]
         if (explicit === undefined) {
-          while (i + 1 < argv.length && !looksLikeOption(argv[i + 1])) values.push(argv[++i])
+          while (i + 1 < argv.length && !isOption(argv[i + 1])) values.push(argv[++i])
         }
         parsed.set(spec.name, values)
         break

@@ -1,7 +1,8 @@
 import { loadParamfile } from '../args/paramfile.js'
 import { parsePythonJson } from '../args/python-json.js'
-import { pyClass } from '../python/values.js'
-import { CloudmapError, paramError } from '../registry/errors.js'
+import type { Tags } from 'yaml'
+import { pyClass, pyFloat, pyNumber } from '../python/values.js'
+import { paramError } from '../registry/errors.js'
 import type { ParsedArgs } from './argv.js'
 
 /**
@@ -41,7 +42,8 @@ export async function loadCliInput(parsed: ParsedArgs): Promise<Record<string, u
     const loaded = loadParamfile(raw)
     text = loaded === undefined ? raw : Buffer.isBuffer(loaded) ? loaded.toString('utf8') : loaded
   } catch (error) {
-    throw new CloudmapError('other', (error as Error).message)
+    // As for any parameter (awscli's ParamError): exit 252 with the parameter named, dashes included.
+    throw paramError(`Error parsing parameter '--${flag}': ${(error as Error).message}`)
   }
   const document = flag === 'cli-input-json' ? loadJson(text) : await loadYaml(text)
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
@@ -53,7 +55,8 @@ export async function loadCliInput(parsed: ParsedArgs): Promise<Record<string, u
 /** json.loads, any failure being "Invalid JSON received." */
 function loadJson(text: string): unknown {
   try {
-    return parsePythonJson(text)
+    // Floats stay floats (botocore refuses 1.0 where an integer is expected).
+    return parsePythonJson(text, { pythonFloats: true })
   } catch {
     throw paramError("Error parsing parameter 'cli-input-json': Invalid JSON received.")
   }
@@ -67,13 +70,29 @@ async function loadYaml(text: string): Promise<unknown> {
   // Loaded only when needed: most commands never read YAML.
   const { parse } = await import('yaml')
   try {
-    return exactIntegers(parse(text, { version: '1.2', merge: true, intAsBigInt: true }))
+    return exactIntegers(parse(text, { version: '1.2', merge: true, intAsBigInt: true, customTags: pythonFloatTags }))
   } catch {
     throw paramError("Error parsing parameter 'cli-input-yaml': Invalid YAML received.")
   }
 }
 
+/** YAML floats as Python floats (`1.0` stays a float, as ruamel.yaml loads it). */
+function pythonFloatTags(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:float' || !('resolve' in tag) || typeof tag.resolve !== 'function') return tag
+    const resolve = tag.resolve as (...args: unknown[]) => unknown
+    return {
+      ...tag,
+      resolve: (...args: unknown[]) => {
+        const v = resolve(...args)
+        return pyFloat(typeof v === 'number' ? v : Number((v as { value: unknown }).value))
+      },
+    } as Tags[number]
+  })
+}
+
 function exactIntegers(value: unknown): unknown {
+  if (pyNumber(value) !== null && typeof value === 'object') return value
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value
   if (Array.isArray(value)) return value.map(exactIntegers)
   if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {

@@ -24,7 +24,7 @@ export function makeOperationCommand(op: OperationSpec): typeof Command {
   return class OperationCommand extends Command {
     static override id = op.cliName
     static override summary = op.summary
-    static override description = `${op.summary}\n\nThe same as \`aws servicediscovery ${op.cliName}\` (the ${op.name} API), against the local registry or the endpoint given by --endpoint-url.`
+    static override description = `The same as \`aws servicediscovery ${op.cliName}\` (the ${op.name} API), against the local registry or the endpoint given by --endpoint-url.`
     static override flags = oclifFlags(args)
     static override strict = false
     static override examples = operationExamples(op)

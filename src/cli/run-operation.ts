@@ -1,3 +1,5 @@
+import { pyIntOf, pyNumber } from '../python/values.js'
+import { pythonInt } from '../args/unpack.js'
 import { randomUUID } from 'node:crypto'
 import type { OperationSpec } from '../model/index.js'
 import { structureShape } from '../model/index.js'
@@ -39,6 +41,7 @@ export async function runOperation(op: OperationSpec, argv: readonly string[], c
     const params = buildParameters(parsed, args)
     // --cli-input-* fills what the command line left unset, before anything looks at the parameters.
     await applyCliInput(params, parsed)
+    takePaginationConfig(op, params, parsed)
     if (parsed.has('generate-cli-skeleton')) {
       const { generateSkeleton, skeletonKind } = await import('./skeleton.js')
       const kind = skeletonKind(parsed.get('generate-cli-skeleton'))
@@ -72,6 +75,8 @@ async function callOperation(spec: OperationSpec, params: Record<string, unknown
       const started = Date.now()
       if (settings.debug) debugLog(`calling ${spec.name} on ${settings.remote ? (settings.endpointUrl ?? `AWS in ${settings.region}`) : `local registry ${settings.registryPath}`}`)
       try {
+        // A page request carries what a --starting-token decoded to: botocore validates every request.
+        if (options.paging?.startingToken !== undefined) (await import('../args/validate.js')).validateParameters(input, spec.input)
         return (await registry.invoke(spec.name as never, input as never)) as Record<string, unknown>
       } finally {
         if (settings.debug) debugLog(`${spec.name} answered in ${Date.now() - started} ms`)
@@ -80,6 +85,28 @@ async function callOperation(spec: OperationSpec, params: Record<string, unknown
   } finally {
     await registry.close()
   }
+}
+
+/**
+ * A paginated operation's --cli-input-* document may hold PaginationConfig (MaxItems, PageSize,
+ * StartingToken), which the AWS CLI hands to botocore's paginator rather than to the service: it becomes
+ * the paging options, the flags winning, the numbers read by Python's int() (a float truncated, a bad
+ * string ValueError's exit 255).
+ */
+function takePaginationConfig(op: OperationSpec, params: Record<string, unknown>, parsed: ParsedArgs): void {
+  const config = params.PaginationConfig
+  if (!op.paginator || config === undefined) return
+  delete params.PaginationConfig
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return
+  const int = (value: unknown): string => {
+    const n = pyNumber(value)
+    if (n !== null) return n.kind === 'int' ? n.digits : String(Math.trunc(n.value))
+    return String(pythonInt(String(value)))
+  }
+  const c = config as Record<string, unknown>
+  if (c.MaxItems != null && !parsed.has('max-items')) parsed.set('max-items', int(c.MaxItems))
+  if (c.PageSize != null && !parsed.has('page-size')) parsed.set('page-size', int(c.PageSize))
+  if (typeof c.StartingToken === 'string' && !parsed.has('starting-token')) parsed.set('starting-token', c.StartingToken)
 }
 
 /** How the response is fetched and printed: format, query, paging, and the terminal's width and colour. */
@@ -123,8 +150,9 @@ function pagingOptions(spec: OperationSpec, parsed: ParsedArgs, settings: Settin
   const int = (name: string): number | undefined => {
     const raw = parsed.get(name)
     if (typeof raw !== 'string') return undefined
-    if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(raw)) throw usageError(`argument --${name}: invalid int value: '${raw}'`)
-    return Number(raw.trim().replaceAll('_', ''))
+    const n = pyIntOf(raw)
+    if (n === undefined) throw usageError(`argument --${name}: invalid int value: '${raw}'`)
+    return Number(n)
   }
   const startingToken = parsed.get('starting-token')
   const options: PagingOptions = {}

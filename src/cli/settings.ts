@@ -1,10 +1,11 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { CloudmapError, usageError } from '../registry/errors.js'
+import { CloudmapError, paramError, usageError } from '../registry/errors.js'
 import type { OutputFormat } from '../output/render.js'
 import { pythonInt } from '../args/unpack.js'
 import { ERROR_FORMATS, OUTPUT_FORMATS } from './arguments.js'
 import type { ParsedArgs } from './argv.js'
+import { awsProfileNames } from '../config/aws-profiles.js'
 import { resolveConfigured } from '../config/resolve.js'
 
 /** Everything a command needs to know besides its parameters, resolved once from flags and environment. */
@@ -39,6 +40,20 @@ export interface Settings {
 export const DEFAULT_REGION = 'us-east-1'
 export const DEFAULT_ACCOUNT_ID = '123456789012'
 
+/**
+ * The profile named by --profile, CLOUDMAP_PROFILE or AWS_PROFILE is cloudmap's (`cloudmap configure`),
+ * AWS's (the shared config and credentials files), or both. Only an AWS profile goes to the AWS SDK; a
+ * name that is neither fails as botocore's ProfileNotFound does ('default' may be absent).
+ */
+function awsProfile(name: string | undefined, ownProfiles: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  if (name === undefined) return undefined
+  const aws = awsProfileNames(env)
+  if (!aws.has(name) && !Object.prototype.hasOwnProperty.call(ownProfiles, name) && name !== 'default') {
+    throw new CloudmapError('other', `The config profile (${name}) could not be found`)
+  }
+  return aws.has(name) ? name : undefined
+}
+
 function str(args: ParsedArgs, name: string): string | undefined {
   const v = args.get(name)
   return typeof v === 'string' ? v : undefined
@@ -62,7 +77,10 @@ export function defaultRegistryPath(env: NodeJS.ProcessEnv = process.env): strin
  * profile's choice of backend and the config file live in src/config/resolve.ts (`cloudmap configure`).
  */
 export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): Settings {
-  const configured = resolveConfigured(args, env, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT_ID, registryPath: defaultRegistryPath(env) }).values
+  // An empty path names no file (it would become the current folder's ".d" shard folder).
+  if (args.get('registry') === '') throw paramError("Bad value for --registry '': the registry is a file, and an empty path names none")
+  const resolved = resolveConfigured(args, env, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT_ID, registryPath: defaultRegistryPath(env) })
+  const configured = resolved.values
   const output = configured.output.value ?? 'json'
   if (!(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new CloudmapError('other', `Unknown output type: ${output}`)
   // backend aws: AWS's own regional endpoint, as the SDK resolves it (no endpoint URL to give).
@@ -83,7 +101,7 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
     endpointUrl,
     region,
     regionGiven: regionGiven !== undefined,
-    profile: str(args, 'profile') ?? nonEmpty(env.AWS_PROFILE),
+    profile: awsProfile(resolved.profile.value, resolved.file.profiles, env),
     accountId: configured.account_id.value ?? DEFAULT_ACCOUNT_ID,
     registryPath: configured.registry.value ?? defaultRegistryPath(env),
     paginate: !args.has('no-paginate'),
@@ -95,7 +113,7 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
   }
   for (const [flag, key] of [['cli-connect-timeout', 'connectTimeout'], ['cli-read-timeout', 'readTimeout']] as const) {
     const value = str(args, flag)
-    if (value !== undefined) settings[key] = pythonInt(value)
+    if (value !== undefined) settings[key] = Number(pythonInt(value))
   }
   const query = str(args, 'query')
   if (query !== undefined) settings.query = query

@@ -85,6 +85,10 @@ export class ConfigureSet extends Command {
       if (problem !== undefined) throw new CommandUsageError(problem)
       const store = await ConfigStore.open(process.env)
       store.set(profile, key, spec.normalize ? spec.normalize(args.value) : args.value)
+      // Said now rather than by the next command of that profile, which would refuse to run.
+      if (key === 'backend' && args.value === 'remote' && store.get(profile, 'endpoint_url') === undefined) {
+        process.stderr.write(`warning: the backend of profile ${profile} is remote but it has no endpoint_url: its commands fail until \`cloudmap configure set endpoint_url URL${profile === 'default' ? '' : ` --profile ${profile}`}\`\n`)
+      }
     } catch (error) {
       ;(await support()).reportFailure(error, 'configure set')
     }

@@ -1,9 +1,11 @@
 import { PreciseDate } from '../registry/precise-date.js'
+import { localZone } from './local-zone.js'
 
 /**
  * AWS CLI v2 timestamp rendering (cli_timestamp_format = iso8601, the default):
- * datetime.fromtimestamp(epoch, tzlocal()).isoformat() — local wall time of the machine's zone (TZ),
- * a 6-digit fraction only when the microsecond is not zero, and the offset as +HH:MM (never 'Z').
+ * datetime.fromtimestamp(epoch, tzlocal()).isoformat() — local wall time of the machine's zone (TZ) as
+ * dateutil's tzlocal() sees it (local-zone.ts), a 6-digit fraction only when the microsecond is not
+ * zero, and the offset as +HH:MM, +HH:MM:SS when it has seconds (never 'Z').
  */
 export function isoTimestamp(value: Date | number | string): string {
   const epochSeconds =
@@ -18,14 +20,15 @@ export function isoTimestamp(value: Date | number | string): string {
     seconds -= 1
     micros += 1_000_000
   }
-  const local = new Date(seconds * 1000)
-  const offsetMinutes = -local.getTimezoneOffset()
-  const sign = offsetMinutes < 0 ? '-' : '+'
-  const abs = Math.abs(offsetMinutes)
-  const date = `${pad(local.getFullYear(), 4)}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`
-  const time = `${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}`
+  const offset = localZone().offsetAt(seconds)
+  const local = new Date((seconds + offset) * 1000)
+  const sign = offset < 0 ? '-' : '+'
+  const abs = Math.abs(offset)
+  const date = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`
+  const time = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`
   const fraction = micros === 0 ? '' : `.${pad(micros, 6)}`
-  return `${date}T${time}${fraction}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  const offsetText = `${pad(Math.floor(abs / 3600))}:${pad(Math.floor(abs / 60) % 60)}${abs % 60 === 0 ? '' : `:${pad(abs % 60)}`}`
+  return `${date}T${time}${fraction}${sign}${offsetText}`
 }
 
 function pad(n: number, width = 2): string {

@@ -77,6 +77,15 @@ export function pyDictGet(
   return { found: false, value: undefined }
 }
 
+/**
+ * A Python float that stays a float whatever its value (`1.0`, `1e+21`): a number wrapper whose lexeme is
+ * float-shaped, which pyNumber and so every formatter read as a float.
+ */
+export function pyFloat(value: number): LosslessNumberLike {
+  const lexeme = Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? pyFloatRepr(value) : String(value)
+  return { isLosslessNumber: true, value: lexeme }
+}
+
 /** The Python kind of a scalar number, or null when the value is not a number. */
 export function pyNumber(value: unknown): { kind: 'int'; digits: string } | { kind: 'float'; value: number } | null {
   if (typeof value === 'bigint') return { kind: 'int', digits: value.toString() }
@@ -219,4 +228,54 @@ export function pySorted(keys: Iterable<string>): string[] {
 /** How Python prints a value's class: `<class 'str'>` (botocore's validation messages). */
 export function pyClass(value: unknown): string {
   return `<class '${pyTypeName(value)}'>`
+}
+
+// str.isspace() (JavaScript's \s has U+FEFF, which Python's has not, and lacks U+001C-U+001F and U+0085).
+const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g')
+const PY_LSTRIP = new RegExp(`^[${PY_SPACE}]+`)
+const DECIMAL_DIGIT = /\p{Nd}/u
+
+/** Python's str.strip(). */
+export function pyStrip(text: string): string {
+  return text.replace(PY_STRIP, '')
+}
+
+/** Python's str.lstrip(): a byte-order mark (U+FEFF) is not whitespace to Python. */
+export function pyLstrip(text: string): string {
+  return text.replace(PY_LSTRIP, '')
+}
+
+/** Unicode decimal digits as ASCII digits, as int() and float() read them (Nd digits come in runs of ten from zero). */
+function asciiDigits(text: string): string {
+  let out = ''
+  for (const ch of text) {
+    if ((ch >= '0' && ch <= '9') || !DECIMAL_DIGIT.test(ch)) {
+      out += ch
+      continue
+    }
+    const cp = ch.codePointAt(0) as number
+    let start = cp
+    while (start > 0 && DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--
+    out += String((cp - start) % 10)
+  }
+  return out
+}
+
+const PY_INT = /^[+-]?\d+(?:_\d+)*$/
+const PY_FLOAT = /^[+-]?(?:(?:\d+(?:_\d+)*)?\.\d+(?:_\d+)*|\d+(?:_\d+)*\.?)(?:[eE][+-]?\d+(?:_\d+)*)?$/
+const PY_FLOAT_WORD = /^[+-]?(?:inf|infinity|nan)$/i
+
+/** Python's int(text) (base 10), or undefined where it raises ValueError. */
+export function pyIntOf(text: string): bigint | undefined {
+  const t = asciiDigits(pyStrip(text))
+  return PY_INT.test(t) ? BigInt(t.replaceAll('_', '')) : undefined
+}
+
+/** Python's float(text), or undefined where it raises ValueError. */
+export function pyFloatOf(text: string): number | undefined {
+  const t = asciiDigits(pyStrip(text))
+  if (PY_FLOAT.test(t)) return Number(t.replaceAll('_', ''))
+  if (PY_FLOAT_WORD.test(t)) return /nan/i.test(t) ? NaN : t.startsWith('-') ? -Infinity : Infinity
+  return undefined
 }

@@ -1,3 +1,4 @@
+import { parsePythonJson } from '../args/python-json.js'
 import type { PaginatorSpec } from '../model/index.js'
 
 export type Call = (input: Record<string, unknown>) => Promise<Record<string, unknown>>
@@ -25,9 +26,17 @@ export interface PagedResult {
 export async function fetchPages(p: PaginatorSpec, input: Record<string, unknown>, call: Call, options: PagingOptions = {}): Promise<PagedResult> {
   const pages: Record<string, unknown>[] = []
   const nonAggregate: Record<string, unknown> = {}
-  let { token, skip } = parseStartingToken(options.startingToken)
+  const { params: startingParams, skip } = parseStartingToken(options.startingToken, p.inputToken)
   const request = { ...input }
+  // botocore's _inject_token_into_kwargs: every key of a decoded starting token goes into the request
+  // (where client-side validation then judges it: an unknown key or a wrong type is a parameter error);
+  // a null or 'None' one removes the key. The page size is set after it.
+  for (const [name, value] of Object.entries(startingParams)) {
+    if (value !== null && value !== 'None') request[name] = value
+    else delete request[name]
+  }
   if (options.pageSize !== undefined) request[p.limitKey] = options.pageSize
+  let token: unknown = request[p.inputToken] ?? null
   let total = 0
   let previous: unknown
   for (let first = true; ; first = false) {
@@ -87,21 +96,23 @@ function encodeToken(token: Record<string, unknown>): string {
 }
 
 /**
- * A --starting-token: our own base64 JSON, or — when it does not decode — a raw service token
- * (also the legacy `token___index` form), as botocore's _parse_starting_token accepts.
+ * A --starting-token: base64 of a JSON object (ours and botocore's), whose keys are request parameters
+ * (boto_truncate_amount aside), or — when it does not decode — a raw service token (also the legacy
+ * `token___index` form), as botocore's _parse_starting_token accepts.
  */
-function parseStartingToken(startingToken: string | undefined): { token: unknown; skip: number } {
-  if (startingToken === undefined) return { token: null, skip: 0 }
+function parseStartingToken(startingToken: string | undefined, inputToken: string): { params: Record<string, unknown>; skip: number } {
+  if (startingToken === undefined) return { params: {}, skip: 0 }
+  const raw = (token: string, skip: number) => ({ params: token === 'None' ? {} : { [inputToken]: token }, skip })
+  let decoded: unknown
   try {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(startingToken) || startingToken.length % 4 !== 0) throw new Error('not base64')
-    const decoded = JSON.parse(Buffer.from(startingToken, 'base64').toString('utf8')) as unknown
-    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw new Error('not a token')
-    const { boto_truncate_amount: skip, ...rest } = decoded as Record<string, unknown>
-    const token = Object.values(rest)[0] ?? null
-    return { token, skip: typeof skip === 'number' ? skip : 0 }
+    decoded = parsePythonJson(Buffer.from(startingToken, 'base64').toString('utf8'))
+    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded) || decoded instanceof Map) throw new Error('not a token')
   } catch {
     const parts = startingToken.split('___')
-    if (parts.length === 2 && /^[+-]?\d+$/.test(parts[1])) return { token: parts[0] === 'None' ? null : parts[0], skip: Number(parts[1]) }
-    return { token: startingToken === 'None' ? null : startingToken, skip: 0 }
+    if (parts.length === 2 && /^[+-]?\d+$/.test(parts[1])) return raw(parts[0], Number(parts[1]))
+    return raw(startingToken, 0)
   }
+  const { boto_truncate_amount: skip, ...params } = decoded as Record<string, unknown>
+  return { params, skip: typeof skip === 'number' ? skip : 0 }
 }

@@ -10,6 +10,9 @@ export interface ApplyOptions {
   interrupted(): boolean
   /** Progress lines. */
   log(line: string): void
+  /** Options that reach the backend (--registry or --endpoint-url ...), for the commands a leftover needs. */
+  commandOptions?: string
+
   /** Between GetOperation polls of an asynchronous operation (remote endpoints). */
   pollIntervalMs?: number
   /** Give up waiting for an operation after this long. */
@@ -111,13 +114,14 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
   } catch (error) {
     const interrupted = error instanceof Interrupted || options.interrupted()
     const leftovers: string[] = []
-    if (undo.length > 0) options.log(interrupted ? 'Interrupted: removing what was created…' : 'Failed: removing what was created…')
+    // An interruption was announced when it came (run-init.ts): said once.
+    if (undo.length > 0 && !interrupted) options.log('Failed: removing what was created…')
     for (const step of undo.reverse()) {
       try {
         await step.run()
         options.log(`✖ removed ${step.what}`)
       } catch (undoError) {
-        leftovers.push(`${step.what}: ${(undoError as Error).message} — remove it with: ${step.command}`)
+        leftovers.push(`${step.what}: ${(undoError as Error).message} — remove it with: ${step.command}${options.commandOptions ? ` ${options.commandOptions}` : ''}`)
       }
     }
     throw new ApplyError(error, current, interrupted, leftovers)

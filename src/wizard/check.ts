@@ -91,9 +91,10 @@ export function instanceProblems(service: ServiceAnswer, instance: InstanceAnswe
   const add = (verdict: Verdict) => {
     if (verdict !== true) problems.push(verdict)
   }
-  add(rules.ipv4(needs.ipv4)(instance.ipv4 ?? ''))
-  add(rules.ipv6(needs.ipv6)(instance.ipv6 ?? ''))
-  if (needs.eitherIp && instance.ipv4 === undefined && instance.ipv6 === undefined) problems.push('This service has an SRV record: AWS requires an IPv4 or IPv6 address.')
+  const dns = service.records !== 'NONE'
+  add(rules.ipv4(needs.ipv4, dns)(instance.ipv4 ?? ''))
+  add(rules.ipv6(needs.ipv6, dns)(instance.ipv6 ?? ''))
+  if (needs.eitherIp && instance.ipv4 === undefined && instance.ipv6 === undefined) problems.push(rules.SRV_ADDRESS_MISSING)
   if (needs.cname) add(rules.cname(instance.cname ?? ''))
   else if (instance.cname !== undefined) problems.push('only a service with a CNAME record takes a CNAME.')
   add(rules.port(needs.port)(instance.port === undefined ? '' : String(instance.port)))

@@ -15,7 +15,6 @@ const SERVICE_NAME = /((?=^.{1,127}$)^([a-zA-Z0-9_][a-zA-Z0-9-_]{0,61}[a-zA-Z0-9
 const INSTANCE_ID = /^[0-9a-zA-Z_/:.@-]+$/
 const ATTR_KEY = /^[a-zA-Z0-9!-~]+$/
 const ATTR_VALUE = /^([a-zA-Z0-9!-~][ \ta-zA-Z0-9!-~]*){0,1}[a-zA-Z0-9!-~]{0,1}$/
-const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/
 const HOST_NAME = /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?\.)*[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?\.?$/
 
 export const MAX_TTL = 2147483647
@@ -53,9 +52,10 @@ export function namespaceName(type: NamespaceType, existing: readonly ExistingNa
   }
 }
 
+/** What CreatePrivateDnsNamespace accepts as Vpc (ResourceId: up to 64 characters), no more, no less. */
 export function vpcId(value: string): Verdict {
   if (value === '') return 'A private DNS namespace needs the id of the VPC it serves.'
-  if (!VPC_ID.test(value)) return 'A VPC id is "vpc-" and 8 or 17 lowercase hexadecimal digits, such as vpc-0a1b2c3d.'
+  if (value.length > 64) return 'A VPC id is at most 64 characters.'
   return true
 }
 
@@ -140,20 +140,26 @@ export function instanceId(taken: readonly string[] = []) {
   }
 }
 
-/** AWS_INSTANCE_IPV4: required by A records and (with an IPv6 address as the alternative) SRV records. */
-export function ipv4(required: boolean) {
+/**
+ * AWS_INSTANCE_IPV4: required by A records and (with an IPv6 address as the alternative) SRV records. It
+ * must be an address only where it becomes a DNS record (`dns`): RegisterInstance takes any value else.
+ */
+export function ipv4(required: boolean, dns = true) {
   return (value: string): Verdict => {
     if (value === '') return required ? 'This service has A records: AWS requires an IPv4 address.' : true
-    return isIPv4(value) ? true : `${value} is not an IPv4 address (such as 192.0.2.44).`
+    return !dns || isIPv4(value) ? true : `${value} is not an IPv4 address (such as 192.0.2.44).`
   }
 }
 
-export function ipv6(required: boolean) {
+/** AWS_INSTANCE_IPV6, as ipv4; `missing` says why an empty answer is refused (AAAA or SRV records). */
+export function ipv6(required: boolean, dns = true, missing = 'This service has AAAA records: AWS requires an IPv6 address.') {
   return (value: string): Verdict => {
-    if (value === '') return required ? 'This service has AAAA records: AWS requires an IPv6 address.' : true
-    return isIPv6(value) ? true : `${value} is not an IPv6 address (such as 2001:db8::44).`
+    if (value === '') return required ? missing : true
+    return !dns || isIPv6(value) ? true : `${value} is not an IPv6 address (such as 2001:db8::44).`
   }
 }
+
+export const SRV_ADDRESS_MISSING = 'This service has an SRV record: AWS requires an IPv4 or IPv6 address.'
 
 export function cname(value: string): Verdict {
   if (value === '') return 'This service has a CNAME record: AWS requires the domain name it points to.'

@@ -16,7 +16,7 @@ import { parseInstanceSpec, parseServiceSpec, SpecError } from './flag-specs.js'
 import type { Prompter } from './prompter.js'
 import { InquirerPrompter, PromptCancelled } from './prompter.js'
 import type { ExistingNamespace } from './rules.js'
-import { discoverLine, equivalentScript } from './script.js'
+import { discoverLine, equivalentScript, shellQuote } from './script.js'
 import type { GivenAnswers, WizardDefaults } from './wizard.js'
 import { askAnswers, describeAnswers, describeBackend } from './wizard.js'
 
@@ -40,8 +40,9 @@ export interface InitFlags {
 export interface InitIO {
   env: NodeJS.ProcessEnv
   stdinIsTTY: boolean
-  /** stdout: the summary, progress, discovery and the script. */
+  /** stdout: the equivalent script alone (`cloudmap init --yes ... > setup.sh`). */
   out(text: string): void
+  /** stderr: the plan, progress, discovery, notes and errors. */
   err(text: string): void
   /** Questions; by default @inquirer/prompts on the terminal. */
   prompter?: Prompter
@@ -90,7 +91,7 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
     let answers: WizardAnswers | undefined
     if (flags.yes) {
       answers = await unattendedAnswers(given, defaults, probe)
-      io.out(`${describeAnswers(answers)}\n`)
+      io.err(`${describeAnswers(answers)}\n`)
     } else {
       if (given.services?.length || given.instances?.length) {
         // Services and instances given as flags are checked like typed answers, before any question
@@ -111,7 +112,7 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
         throw error
       }
       if (answers === undefined) {
-        io.out('Nothing was created.\n')
+        io.err('Nothing was created.\n')
         return 0
       }
       // Flag answers meet the namespace chosen at the prompt only now: check the whole set once more.
@@ -127,7 +128,9 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
       interrupted = true
     })
     try {
-      await applyAnswers(registry, answers, { interrupted: () => interrupted, log: (l) => io.out(`${l}\n`), pollIntervalMs: io.pollIntervalMs })
+      const b = answers.backend
+      const commandOptions = (b.kind === 'local' ? ['--registry', b.registryPath] : ['--endpoint-url', b.endpointUrl, '--region', b.region, ...(b.profile ? ['--profile', b.profile] : [])]).map(shellQuote).join(' ')
+      await applyAnswers(registry, answers, { interrupted: () => interrupted, log: (l) => io.err(`${l}\n`), pollIntervalMs: io.pollIntervalMs, commandOptions })
     } catch (error) {
       if (!(error instanceof ApplyError)) throw error
       for (const leftover of error.leftovers) io.err(`Could not remove ${leftover}\n`)
@@ -144,7 +147,8 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
     }
 
     await printDiscovery(registry, answers, base, io)
-    io.out(`\nThe same, as non-interactive commands (ready to paste into a script):\n\n${equivalentScript(answers)}`)
+    io.err('\nThe same, as non-interactive commands (ready to paste into a script):\n\n')
+    io.out(equivalentScript(answers))
     if (answers.saveProfile !== undefined) await saveBackend(answers.saveProfile, answers.backend, io)
     return 0
   } catch (error) {
@@ -254,14 +258,14 @@ async function printDiscovery(registry: Registry, answers: WizardAnswers, base: 
   const { executeOperation } = await import('../cli/execute.js')
   const spec = operationSpec('DiscoverInstances')
   for (const s of answers.services) {
-    io.out(`\n$ ${discoverLine(answers.namespace, s, [])}\n`)
+    io.err(`\n$ ${discoverLine(answers.namespace, s)}\n`)
     const text = await executeOperation(
       spec,
       { NamespaceName: answers.namespace.name, ServiceName: s.name },
       { output: base.output, query: base.query, paginate: false, width: 80, color: false, tty: false },
       (input) => registry.invoke('DiscoverInstances', input as never) as unknown as Promise<Record<string, unknown>>,
     )
-    io.out(text)
+    io.err(text)
   }
 }
 
@@ -270,5 +274,5 @@ async function saveBackend(profile: string, backend: BackendAnswer, io: InitIO):
   const store = await ConfigStore.open(io.env)
   if (backend.kind === 'local') store.setMany(profile, { backend: 'local', registry: backend.registryPath })
   else store.setMany(profile, { backend: 'remote', endpoint_url: backend.endpointUrl, region: backend.region })
-  io.out(`\nSaved in profile ${profile} of ${store.path}: later commands use ${describeBackend(backend)}.\n`)
+  io.err(`\nSaved in profile ${profile} of ${store.path}: later commands use ${describeBackend(backend)}.\n`)
 }

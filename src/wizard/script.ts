@@ -31,12 +31,12 @@ function line(words: Word[], prefix = '', suffix = ''): string {
   return lines.join(' \\\n') + suffix
 }
 
-/** The global options that reach the chosen backend, appended to every command. */
-export function backendOptions(backend: BackendAnswer): string[] {
-  if (backend.kind === 'local') return ['--registry', backend.registryPath]
-  const options = ['--endpoint-url', backend.endpointUrl, '--region', backend.region]
-  if (backend.profile !== undefined) options.push('--profile', backend.profile)
-  return options
+/** The chosen backend, exported once at the top of the script (the variables cloudmap reads). */
+export function backendExports(backend: BackendAnswer): string[] {
+  if (backend.kind === 'local') return [`export CLOUDMAP_REGISTRY=${shellQuote(backend.registryPath)}`]
+  const exports = [`export AWS_ENDPOINT_URL_SERVICEDISCOVERY=${shellQuote(backend.endpointUrl)}`, `export AWS_REGION=${shellQuote(backend.region)}`]
+  if (backend.profile !== undefined) exports.push(`export AWS_PROFILE=${shellQuote(backend.profile)}`)
+  return exports
 }
 
 const SAFE_SHORTHAND = /^[A-Za-z0-9_.:/@-]*$/
@@ -86,30 +86,31 @@ export function serviceVariables(services: readonly ServiceAnswer[]): Map<string
   return vars
 }
 
-function namespaceLines(ns: NamespaceAnswer, g: string[]): string[] {
+function namespaceLines(ns: NamespaceAnswer): string[] {
   const create: Word[] = ['cloudmap', NAMESPACE_COMMANDS[ns.type], '--name', ns.name]
   if (ns.vpc !== undefined) create.push('--vpc', ns.vpc)
   return [
-    line([...create, '--query', 'OperationId', '--output', 'text', ...g], 'op=$(', ')'),
-    line(['cloudmap', 'get-operation', '--operation-id', ref('op'), '--query', 'Operation.Targets.NAMESPACE', '--output', 'text', ...g], 'ns_id=$(', ')'),
+    line([...create, '--query', 'OperationId', '--output', 'text'], 'op=$(', ')'),
+    line(['cloudmap', 'get-operation', '--operation-id', ref('op'), '--query', 'Operation.Targets.NAMESPACE', '--output', 'text'], 'ns_id=$(', ')'),
   ]
 }
 
-function serviceLine(ns: NamespaceAnswer, s: ServiceAnswer, variable: string, g: string[]): string {
+function serviceLine(ns: NamespaceAnswer, s: ServiceAnswer, variable: string): string {
   const words: Word[] = ['cloudmap', 'create-service', '--name', s.name, '--namespace-id', ref('ns_id')]
   const dns = dnsConfigArgument(s)
   if (dns !== undefined) words.push('--dns-config', dns)
   else if (ns.type !== 'HTTP') words.push('--type', 'HTTP')
   words.push(...healthCheckArgument(s))
-  return line([...words, '--query', 'Service.Id', '--output', 'text', ...g], `${variable}=$(`, ')')
+  return line([...words, '--query', 'Service.Id', '--output', 'text'], `${variable}=$(`, ')')
 }
 
-function instanceLine(i: InstanceAnswer, variable: string, g: string[]): string {
-  return line(['cloudmap', 'register-instance', '--service-id', ref(variable), '--instance-id', i.id, '--attributes', attributesArgument(instanceAttributes(i)), ...g])
+/** The OperationId a registration prints is of no use to the script: not shown. */
+function instanceLine(i: InstanceAnswer, variable: string): string {
+  return line(['cloudmap', 'register-instance', '--service-id', ref(variable), '--instance-id', i.id, '--attributes', attributesArgument(instanceAttributes(i))], '', ' >/dev/null')
 }
 
-export function discoverLine(ns: NamespaceAnswer, s: ServiceAnswer, g: string[]): string {
-  return line(['cloudmap', 'discover-instances', '--namespace-name', ns.name, '--service-name', s.name, ...g])
+export function discoverLine(ns: NamespaceAnswer, s: ServiceAnswer): string {
+  return line(['cloudmap', 'discover-instances', '--namespace-name', ns.name, '--service-name', s.name])
 }
 
 /**
@@ -117,11 +118,10 @@ export function discoverLine(ns: NamespaceAnswer, s: ServiceAnswer, g: string[])
  * (--query ... --output text), so it runs as is against a fresh registry or endpoint.
  */
 export function equivalentScript(answers: Pick<WizardAnswers, 'backend' | 'namespace' | 'services' | 'instances'>): string {
-  const g = backendOptions(answers.backend)
   const vars = serviceVariables(answers.services)
-  const lines = ['#!/bin/sh', 'set -e', ...namespaceLines(answers.namespace, g)]
-  for (const s of answers.services) lines.push(serviceLine(answers.namespace, s, vars.get(s.name)!, g))
-  for (const i of answers.instances) lines.push(instanceLine(i, vars.get(i.service)!, g))
-  for (const s of answers.services) lines.push(discoverLine(answers.namespace, s, g))
+  const lines = ['#!/bin/sh', 'set -e', ...backendExports(answers.backend), ...namespaceLines(answers.namespace)]
+  for (const s of answers.services) lines.push(serviceLine(answers.namespace, s, vars.get(s.name)!))
+  for (const i of answers.instances) lines.push(instanceLine(i, vars.get(i.service)!))
+  for (const s of answers.services) lines.push(discoverLine(answers.namespace, s))
   return `${lines.join('\n')}\n`
 }

@@ -1,4 +1,5 @@
 import type { BackendAnswer, HealthKind, InstanceAnswer, NamespaceAnswer, NamespaceType, RecordSet, RoutingPolicy, ServiceAnswer, WizardAnswers } from './answers.js'
+import Table from 'cli-table3'
 import { instanceNeeds } from './answers.js'
 import type { Choice, Prompter } from './prompter.js'
 import type { ExistingNamespace } from './rules.js'
@@ -236,10 +237,11 @@ async function askInstances(p: Prompter, services: ServiceAnswer[]): Promise<Ins
       } else {
         if (needs.ipv4 || !needs.ipv6) {
           const label = needs.ipv4 ? 'IPv4 address' : needs.eitherIp ? 'IPv4 address (empty: give an IPv6 address instead)' : 'IPv4 address (optional)'
-          instance.ipv4 = optional(await p.input({ message: label, validate: rules.ipv4(needs.ipv4) }))
+          instance.ipv4 = optional(await p.input({ message: label, validate: rules.ipv4(needs.ipv4, service.records !== 'NONE') }))
         }
         if (needs.ipv6 || (needs.eitherIp && instance.ipv4 === undefined)) {
-          instance.ipv6 = await p.input({ message: 'IPv6 address', validate: rules.ipv6(true) })
+          const missing = needs.ipv6 ? undefined : rules.SRV_ADDRESS_MISSING
+          instance.ipv6 = await p.input({ message: 'IPv6 address', validate: rules.ipv6(true, true, missing) })
         }
       }
       const portAnswer = await p.input({ message: needs.port ? 'Port' : 'Port (optional)', validate: rules.port(needs.port) })
@@ -274,14 +276,21 @@ export function describeService(s: ServiceAnswer): string {
 
 /** What is about to be made, in a few lines. */
 export function describeAnswers(a: Pick<WizardAnswers, 'backend' | 'namespace' | 'services' | 'instances'>): string {
-  const lines = [`To create in ${describeBackend(a.backend)}:`]
-  lines.push(`  namespace  ${a.namespace.name} (${NAMESPACE_TYPE_NAMES[a.namespace.type]}${a.namespace.vpc ? `, ${a.namespace.vpc}` : ''})`)
-  for (const s of a.services) lines.push(`  service    ${s.name}: ${describeService(s)}`)
+  const rows: [string, string][] = [['namespace', `${a.namespace.name} (${NAMESPACE_TYPE_NAMES[a.namespace.type]}${a.namespace.vpc ? `, ${a.namespace.vpc}` : ''})`]]
+  for (const s of a.services) rows.push(['service', `${s.name}: ${describeService(s)}`])
   for (const i of a.instances) {
     const attrs = [i.ipv4, i.ipv6 && `[${i.ipv6}]`, i.cname].filter(Boolean).join(' ')
     const where = `${attrs}${i.port !== undefined ? `${attrs ? ':' : 'port '}${i.port}` : ''}`
     const custom = Object.entries(i.attributes).map(([k, v]) => `${k}=${v}`).join(' ')
-    lines.push(`  instance   ${i.id} in ${i.service}${where ? ` at ${where}` : ''}${custom ? ` (${custom})` : ''}`)
+    rows.push(['instance', `${i.id} in ${i.service}${where ? ` at ${where}` : ''}${custom ? ` (${custom})` : ''}`])
   }
-  return lines.join('\n')
+  // Laid out by cli-table3: a borderless two-column table, indented, kinds in a column of their own.
+  const table = new Table({ chars: BORDERLESS, style: { 'padding-left': 0, 'padding-right': 2, head: [], border: [] } })
+  table.push(...rows)
+  const lines = table.toString().split('\n').map((line) => `  ${line.trimEnd()}`)
+  return [`To create in ${describeBackend(a.backend)}:`, ...lines].join('\n')
 }
+
+const BORDERLESS = Object.fromEntries(
+  ['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'].map((k) => [k, '']),
+)

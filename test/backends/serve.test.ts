@@ -5,6 +5,7 @@ import { RemoteRegistry } from '../../src/backends/remote/remote-registry.js'
 import type { Settings } from '../../src/cli/settings.js'
 import { createApiServer } from '../../src/serve/api/http.js'
 import { describeRegistryContract } from '../contract/registry.contract.js'
+import { sdkDeparture } from './sdk-departures.js'
 import { tempRegistry } from '../helpers/cli.js'
 
 /**
@@ -22,9 +23,7 @@ describeRegistryContract('remote (cloudmap serve)', async () => {
   process.env.AWS_SECRET_ACCESS_KEY = 'test'
   const remote = new RemoteRegistry({ endpointUrl, region: 'us-east-1', accountId: '123456789012', noSignRequest: false } as Settings)
   return {
-    // The AWS SDK serialises only the members the model has, so ServiceChange never carries
-    // HealthCheckCustomConfig over the wire: the rejection is reachable only by calling the registry directly.
-    skip: (title) => (title.startsWith("UpdateService can't add, change or remove HealthCheckCustomConfig") ? 'the SDK drops members the model does not have' : undefined),
+    departure: sdkDeparture,
     registry: {
       invoke: (op, input) => remote.invoke(op, input),
       close: async () => {

@@ -37,7 +37,7 @@ beforeAll(() => {
   return () => process.chdir(previous)
 })
 
-describe.skipIf(captures.length === 0)('argument parsing matches the AWS CLI (showparams captures)', () => {
+describe('argument parsing matches the AWS CLI (showparams captures)', () => {
   it.for(captures.map((c) => [c.file, c] as const))('%s', ([file, capture], context) => {
     if (SKIPPED[file]) return context.skip(SKIPPED[file])
     const words = shellWords(capture.command)

@@ -104,8 +104,8 @@ describe('configured profiles in every command (flag > environment > profile > d
 
   it('sends commands to the endpoint of a remote profile, unless --registry says local', () => {
     const { ok, run } = setup()
-    ok(['configure', 'set', 'backend', 'remote', '--profile', 'moto'])
     ok(['configure', 'set', 'endpoint_url', 'http://127.0.0.1:9', '--profile', 'moto'])
+    ok(['configure', 'set', 'backend', 'remote', '--profile', 'moto'])
     // (CLOUDMAP_REGISTRY, set by this file's setup, would choose the local backend over the profile.)
     // CLOUDMAP_PROFILE selects cloudmap's profile without naming an AWS credentials profile for the SDK.
     const remote = run(['list-namespaces'], { CLOUDMAP_REGISTRY: undefined, CLOUDMAP_PROFILE: 'moto', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' })
@@ -168,18 +168,18 @@ describe('startup', () => {
 
 describe('shell completion', () => {
   it('builds bash and zsh completion for every command, with the flags of init and configure', () => {
-    const { run } = setup()
-    const cache = mkdtempSync(join(tmpdir(), 'cloudmap-cache-'))
-    const r = run(['autocomplete', '--refresh-cache'], { XDG_CACHE_HOME: cache })
+    const { run, config } = setup()
+    const r = run(['autocomplete', '--refresh-cache'])
     expect(r.status).toBe(0)
-    const bash = readFileSync(join(cache, 'cloudmap', 'autocomplete', 'functions', 'bash', 'cloudmap.bash'), 'utf8')
+    // The cache lives beside the settings CLOUDMAP_CONFIG_DIR points at.
+    const bash = readFileSync(join(config, 'cache', 'autocomplete', 'functions', 'bash', 'cloudmap.bash'), 'utf8')
     expect(bash).toMatch(/^init --yes --backend --registry --endpoint-url/m)
     expect(bash).toMatch(/^configure:set --profile/m)
     expect(bash).toMatch(/^discover-instances --namespace-name --service-name/m)
-    const zsh = readFileSync(join(cache, 'cloudmap', 'autocomplete', 'functions', 'zsh', '_cloudmap'), 'utf8')
+    const zsh = readFileSync(join(config, 'cache', 'autocomplete', 'functions', 'zsh', '_cloudmap'), 'utf8')
     expect(zsh).toContain('"init[Set up a registry, a namespace, services and instances, step by step.]"')
     expect(zsh).toContain('"list[Show the settings in effect and where each comes from.]"')
-    const script = run(['autocomplete', 'script', 'bash'], { XDG_CACHE_HOME: cache })
+    const script = run(['autocomplete', 'script', 'bash'])
     expect(script.stdout).toContain('CLOUDMAP_AC_BASH_SETUP_PATH')
   })
 })

@@ -209,10 +209,26 @@ export function serviceContract(make: MakeBackend): void {
       await register(call, srv.id, 'x', { k: 'v' })
       expect(await errorCode(call('DeleteService', { Id: srv.id }))).toBe('ResourceInUse')
       await succeeded(call, call('DeregisterInstance', { ServiceId: srv.id, InstanceId: 'x' }))
-      expect(await call('DeleteService', { Id: srv.arn })).toEqual({})
+      expect(await call('DeleteService', { Id: srv.id })).toEqual({})
       expect(await errorCode(call('GetService', { Id: srv.id }))).toBe('ServiceNotFound')
       expect(await errorCode(call('GetServiceAttributes', { ServiceId: srv.id }))).toBe('ServiceNotFound')
       expect(await errorCode(call('ListTagsForResource', { ResourceARN: srv.arn }))).toBe('ResourceNotFoundException')
+    })
+
+    // Kept apart from the cases above so that a backend refusing ARNs (moto) still runs them.
+    rule(make, 'a service id or its ARN is accepted wherever a service id is taken (GetService/UpdateService/DeleteService Id, ServiceId of the instance and attribute calls: "ID or ARN")', async ({ call }) => {
+      const ns = await httpNamespace(call, 'srv-arn')
+      const srv = await service(call, { Name: 'a', NamespaceId: ns, HealthCheckCustomConfig: {} })
+      expect((await call('GetService', { Id: srv.arn })).Service!.Id).toBe(srv.id)
+      await succeeded(call, call('UpdateService', { Id: srv.arn, Service: { Description: 'by arn' } }))
+      await register(call, srv.arn, 'i-1', { k: 'v' })
+      expect((await call('ListInstances', { ServiceId: srv.arn })).Instances!.map((i) => i.Id)).toEqual(['i-1'])
+      expect(await call('UpdateInstanceCustomHealthStatus', { ServiceId: srv.arn, InstanceId: 'i-1', Status: 'UNHEALTHY' })).toEqual({})
+      await call('UpdateServiceAttributes', { ServiceId: srv.arn, Attributes: { port: '8080' } })
+      expect((await call('GetServiceAttributes', { ServiceId: srv.arn })).ServiceAttributes!.Attributes).toEqual({ port: '8080' })
+      await succeeded(call, call('DeregisterInstance', { ServiceId: srv.arn, InstanceId: 'i-1' }))
+      expect(await call('DeleteService', { Id: srv.arn })).toEqual({})
+      expect(await errorCode(call('GetService', { Id: srv.id }))).toBe('ServiceNotFound')
     })
 
     describe('UpdateService', () => {
@@ -221,7 +237,7 @@ export function serviceContract(make: MakeBackend): void {
         const srv = await service(call, { Name: 'u', NamespaceId: ns, Description: 'v1', DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 60 }, { Type: 'AAAA', TTL: 60 }] } })
         const op = await succeeded(call, call('UpdateService', { Id: srv.id, Service: { Description: 'v2', DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'AAAA', TTL: 20 }] } } }))
         expect(op).toMatchObject({ Type: 'UPDATE_SERVICE', Targets: { SERVICE: srv.id } })
-        const after = (await call('GetService', { Id: srv.arn })).Service!
+        const after = (await call('GetService', { Id: srv.id })).Service!
         expect(after).toMatchObject({ Description: 'v2', Type: 'DNS_HTTP', DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'AAAA', TTL: 20 }] } })
       })
       rule(make, 'UpdateService: DNS records and HealthCheckConfig omitted from the request are deleted (DNS namespaces)', async ({ call }) => {
@@ -292,8 +308,8 @@ export function serviceContract(make: MakeBackend): void {
         const srv = await service(call, { Name: 'a', NamespaceId: ns })
         expect((await call('GetServiceAttributes', { ServiceId: srv.id })).ServiceAttributes).toMatchObject({ ServiceArn: srv.arn })
         expect(await call('UpdateServiceAttributes', { ServiceId: srv.id, Attributes: { port: '80', tier: 'web' } })).toEqual({})
-        await call('UpdateServiceAttributes', { ServiceId: srv.arn, Attributes: { port: '8080' } })
-        expect((await call('GetServiceAttributes', { ServiceId: srv.arn })).ServiceAttributes!.Attributes).toEqual({ port: '8080', tier: 'web' })
+        await call('UpdateServiceAttributes', { ServiceId: srv.id, Attributes: { port: '8080' } })
+        expect((await call('GetServiceAttributes', { ServiceId: srv.id })).ServiceAttributes!.Attributes).toEqual({ port: '8080', tier: 'web' })
         expect(await call('DeleteServiceAttributes', { ServiceId: srv.id, Attributes: ['tier', 'absent'] })).toEqual({})
         expect((await call('GetServiceAttributes', { ServiceId: srv.id })).ServiceAttributes!.Attributes).toEqual({ port: '8080' })
       })

@@ -5,8 +5,16 @@ import type { Input, Output, Registry } from '../../src/registry/registry.js'
 
 export interface ContractBackend {
   registry: Registry
-  /** Whether this backend departs from AWS on a rule (e.g. moto); such cases are skipped with the reason. */
-  skip?: (rule: string) => string | undefined
+  /**
+   * Where this backend knowingly departs from AWS (moto): the case is an expected failure, with its reason
+   * and the failure it must show (a pattern of the error's first line).
+   */
+  departure?: (rule: string) => Departure | undefined
+}
+
+export interface Departure {
+  reason: string
+  failure: RegExp
 }
 
 export type Call = <K extends OperationName>(op: K, input: Input<K>) => Promise<Output<K>>
@@ -20,19 +28,25 @@ export type MakeBackend = () => Promise<ContractBackend>
 
 /**
  * One contract case on a fresh backend. The title names the AWS rule it checks (the API reference of the
- * operation, or the model's constraints); a backend that knowingly departs from that rule skips it.
+ * operation, or the model's constraints). On a backend that knowingly departs from that rule the case
+ * still runs, as an expected failure: it must fail, and fail as recorded, so that a case that starts to
+ * pass, or fails for another reason, is reported.
  */
 export function rule(makeBackend: MakeBackend, title: string, body: (h: Harness) => Promise<void>): void {
-  it(title, async (context) => {
+  it(title, async () => {
     const backend = await makeBackend()
     try {
-      const reason = backend.skip?.(title)
-      if (reason !== undefined) {
-        context.skip(reason)
-        return
-      }
       const call: Call = (op, input) => backend.registry.invoke(op, input)
-      await body({ backend, call })
+      const departure = backend.departure?.(title)
+      if (departure === undefined) return await body({ backend, call })
+      const failure = await body({ backend, call }).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0],
+      )
+      if (failure === undefined) throw new Error(`expected to fail (${departure.reason}), but it passes now: take it out of the departures`)
+      if (!departure.failure.test(failure)) {
+        throw new Error(`expected to fail because ${departure.reason} (${departure.failure}), but it fails otherwise: ${failure}`)
+      }
     } finally {
       await backend.registry.close()
     }

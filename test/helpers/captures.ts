@@ -1,9 +1,34 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { ROOT } from './cli.js'
 
-/** The AWS CLI captures in ../shared/reference/awscli-captures (format in that folder's README.md). */
-export const CAPTURES_DIR = join(ROOT, '..', 'shared', 'reference', 'awscli-captures')
+/**
+ * The AWS CLI captures (format in that folder's README.md): $CLOUDMAP_REFERENCE_DIR/awscli-captures, else
+ * shared/reference/awscli-captures beside the checkout or beside one of its parent folders (a git worktree
+ * lives deeper than the main checkout).
+ */
+export const CAPTURES_DIR = findCapturesDir()
+
+function findCapturesDir(): string {
+  if (process.env.CLOUDMAP_REFERENCE_DIR) return join(process.env.CLOUDMAP_REFERENCE_DIR, 'awscli-captures')
+  const under = (dir: string) => join(dir, 'shared', 'reference', 'awscli-captures')
+  for (let dir = dirname(ROOT); dirname(dir) !== dir; dir = dirname(dir)) if (existsSync(under(dir))) return under(dir)
+  return under(dirname(ROOT))
+}
+
+/**
+ * The captures folder, or a loud failure: the tests that compare with the AWS CLI's captures must never
+ * vanish silently because the reference is not on this machine.
+ */
+export function requireCaptures(): string {
+  if (!existsSync(CAPTURES_DIR)) {
+    throw new Error(
+      `The AWS CLI captures are missing: ${CAPTURES_DIR} does not exist. These tests compare cloudmap with them and ` +
+        'cannot run without them: put shared/reference/ beside the checkout, or set CLOUDMAP_REFERENCE_DIR to the reference folder.',
+    )
+  }
+  return CAPTURES_DIR
+}
 
 export interface Capture {
   file: string
@@ -22,7 +47,7 @@ export function readCapture(file: string): Capture {
  * (the 13-* files hold many records).
  */
 export function readCaptureSet(file: string): Capture[] {
-  const bytes = readFileSync(join(CAPTURES_DIR, file))
+  const bytes = readFileSync(join(requireCaptures(), file))
   const captures: Capture[] = []
   let pos = 0
   const line = () => {
@@ -69,12 +94,11 @@ export function captureArgv(capture: Capture): string[] {
   return words.slice(words.indexOf('servicediscovery') + 1)
 }
 
+/** The NN-NN-* capture files the filter keeps; fails loudly when the folder is missing or none match. */
 export function listCaptures(filter: (file: string) => boolean): string[] {
-  try {
-    return readdirSync(CAPTURES_DIR).filter((f) => /^\d\d-\d\d/.test(f) && filter(f)).sort()
-  } catch {
-    return []
-  }
+  const files = readdirSync(requireCaptures()).filter((f) => /^\d\d-\d\d/.test(f) && filter(f)).sort()
+  if (files.length === 0) throw new Error(`No capture in ${CAPTURES_DIR} matches ${filter.toString()}`)
+  return files
 }
 
 /** POSIX shell word splitting for the captured command lines (quotes and backslashes only). */

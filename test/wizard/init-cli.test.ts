@@ -58,14 +58,15 @@ describe('init --yes', () => {
       '--instance',
       '{"service": "api", "id": "api-1", "ipv4": "192.0.2.20", "port": 8443, "attributes": {"note": "a, b"}}',
     ])
-    expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/^To create in the registry file .*registry\.json:\n  namespace  example\.com \(public DNS\)\n/)
-    expect(r.stdout).toContain('  service    www: A records (TTL 300s, multivalue), Route 53 HTTPS health check on /health, threshold 2\n')
-    expect(r.stdout).toContain('$ cloudmap discover-instances --namespace-name example.com --service-name api\n{\n    "Instances": [')
+    // The plan, progress and discovery on stderr; stdout is the script alone (`init --yes ... > setup.sh`).
+    expect(r.stderr).toMatch(/^To create in the registry file .*registry\.json:\n  namespace  example\.com \(public DNS\)\n/)
+    expect(r.stderr).toContain('  service    www: A records (TTL 300s, multivalue), Route 53 HTTPS health check on /health, threshold 2\n')
+    expect(r.stderr).toContain('$ cloudmap discover-instances --namespace-name example.com --service-name api\n{\n    "Instances": [')
+    expect(r.stdout).toMatch(/^#!\/bin\/sh\nset -e\nexport CLOUDMAP_REGISTRY=/)
 
     // Run the printed script on a fresh registry, with `cloudmap` on the PATH.
-    const script = r.stdout.slice(r.stdout.indexOf('#!/bin/sh')).replaceAll(registry, join(dir, 'replay.json'))
+    const script = r.stdout.replaceAll(registry, join(dir, 'replay.json'))
     const bin = join(dir, 'bin')
     mkdirSync(bin)
     writeFileSync(join(bin, 'cloudmap'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)

@@ -94,8 +94,9 @@ describe('the wizard on @inquirer/prompts', () => {
     await d.answer('Add another service?', 'n')
     await d.answer('Register an instance in web?', '')
     await d.answer('Instance id', '')
-    expect(await d.refused('IPv4 address (optional)', '10.0.0', 'is not an IPv4')).toContain('> 10.0.0 is not an IPv4 address (such as 192.0.2.44).')
+    // In an HTTP namespace the address becomes no DNS record: RegisterInstance (and so the wizard) takes any value.
     await d.answer('IPv4 address (optional)', '10.0.0.1')
+    expect(await d.refused('Port (optional)', '99999', 'A port is')).toContain('> A port is a whole number from 1 to 65535.')
     await d.answer('Port (optional)', '80')
     await d.answer('Custom attribute', 'stage=beta')
     await d.answer('Custom attribute', '')

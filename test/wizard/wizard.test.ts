@@ -61,8 +61,8 @@ describe('the wizard', () => {
       ['Add another service?', false],
       ['Register an instance in web?', true],
       ['Instance id', DEFAULT],
+      // Not an address, but RegisterInstance takes it where it becomes no DNS record (an HTTP namespace).
       ['IPv4 address (optional)', '10.0.0.300'],
-      ['IPv4 address (optional)', '10.0.0.1'],
       ['Port (optional)', '8080'],
       ['Custom attribute', 'AWS_INSTANCE_PORT=9'],
       ['Custom attribute', 'stage=beta'],
@@ -70,11 +70,12 @@ describe('the wizard', () => {
       ['Register another instance in web?', false],
       ['Create it now?', true],
     ])
-    expect(stderr).toBe('')
+    // Progress and discovery on stderr; stdout is the equivalent script alone.
+    expect(stderr).toContain('✔ namespace shop (')
+    expect(stdout).toMatch(/^#!\/bin\/sh\n/)
     expect(code).toBe(0)
     expect(prompter.rejections).toEqual([
       { question: 'Namespace name (such as myapp)', answer: 'my shop', reason: 'Only printable ASCII characters, without spaces.' },
-      { question: 'IPv4 address (optional)', answer: '10.0.0.300', reason: '10.0.0.300 is not an IPv4 address (such as 192.0.2.44).' },
       { question: 'Custom attribute key=value (empty to finish)', answer: 'AWS_INSTANCE_PORT=9', reason: 'AWS_INSTANCE_PORT is reserved by AWS: the wizard sets it from its own questions.' },
     ])
     // An HTTP namespace has no DNS records, so no DNS question; Route 53 checks are offered disabled, with the reason.
@@ -86,16 +87,16 @@ describe('the wizard', () => {
       ['HTTPS', 'Route 53 health checks need a public DNS namespace'],
       ['TCP', 'Route 53 health checks need a public DNS namespace'],
     ])
-    expect(prompter.said.join('\n')).toContain('  namespace  shop (HTTP)\n  service    web: no DNS records, custom health check\n  instance   web-1 in web at 10.0.0.1:8080 (stage=beta)')
+    expect(prompter.said.join('\n')).toContain('  namespace  shop (HTTP)\n  service    web: no DNS records, custom health check\n  instance   web-1 in web at 10.0.0.300:8080 (stage=beta)')
 
     const s = await state()
     expect(s.namespaces).toMatchObject([{ Name: 'shop', Type: 'HTTP' }])
     const [srv] = s.services
     expect(srv).toMatchObject({ Name: 'web', NamespaceId: s.namespaces[0].Id, HealthCheckCustomConfig: { FailureThreshold: 1 } })
-    expect(srv.instances).toEqual({ 'web-1': { AWS_INSTANCE_IPV4: '10.0.0.1', AWS_INSTANCE_PORT: '8080', stage: 'beta' } })
+    expect(srv.instances).toEqual({ 'web-1': { AWS_INSTANCE_IPV4: '10.0.0.300', AWS_INSTANCE_PORT: '8080', stage: 'beta' } })
 
     // It ends with discover-instances and the same setup as commands.
-    expect(stdout).toContain('$ cloudmap discover-instances --namespace-name shop --service-name web\n{\n    "Instances": [\n        {\n            "InstanceId": "web-1",')
+    expect(stderr).toContain('$ cloudmap discover-instances --namespace-name shop --service-name web\n{\n    "Instances": [\n        {\n            "InstanceId": "web-1",')
     expect(stdout).toContain('srv_web=$(cloudmap create-service --name web --namespace-id "$ns_id" \\\n    --health-check-custom-config FailureThreshold=1')
   })
 
@@ -166,7 +167,7 @@ describe('the wizard', () => {
       ...LOCAL,
       ['Namespace type', 'DNS_PRIVATE'],
       ['Namespace name', 'corp.internal'],
-      ['VPC id', 'vpc-1'],
+      ['VPC id', ''],
       ['VPC id', 'vpc-0a1b2c3d'],
       ['Service name', 'sip'],
       ['DNS records for each instance', 'SRV'],
@@ -262,7 +263,7 @@ describe('the wizard', () => {
   it('asks only what flags did not answer, and remembers the backend when asked to', async () => {
     const { run, dir, registry, env } = scene()
     const other = join(dir, 'team.json')
-    const { code, prompter, stdout } = await run([['Create it now?', true]], {
+    const { code, prompter, stderr } = await run([['Create it now?', true]], {
       registry: other,
       'namespace-type': 'http',
       'namespace-name': 'team',
@@ -276,7 +277,7 @@ describe('the wizard', () => {
     expect(existsSync(other)).toBe(true)
     expect(existsSync(registry)).toBe(false)
     expect(JSON.parse(readFileSync(join(env.CLOUDMAP_CONFIG_DIR!, 'config.json'), 'utf8'))).toEqual({ profiles: { team: { backend: 'local', registry: other } } })
-    expect(stdout).toContain(`Saved in profile team of ${join(env.CLOUDMAP_CONFIG_DIR!, 'config.json')}`)
+    expect(stderr).toContain(`Saved in profile team of ${join(env.CLOUDMAP_CONFIG_DIR!, 'config.json')}`)
   })
 })
 
@@ -330,11 +331,12 @@ describe('creating, all or nothing', () => {
       {
         env,
         stdinIsTTY: false,
-        out: (t) => {
+        out: () => {},
+        err: (t) => {
+          stderr += t
           // Ctrl-C arrives while the second service is being created.
           if (t.startsWith('✔ service web')) press()
         },
-        err: (t) => void (stderr += t),
         onInterrupt: (handler) => {
           press = handler
           return () => {}
@@ -344,6 +346,8 @@ describe('creating, all or nothing', () => {
     expect(code).toBe(130)
     expect(stderr).toContain('Interrupted: finishing the current call, then removing what was created')
     expect(stderr).toContain('Cancelled: nothing was left behind.')
+    // Said once, when it came.
+    expect(stderr.match(/Interrupted/g)).toHaveLength(1)
     const after = await inspectRegistry(registry)
     expect([after.namespaces, after.services]).toEqual([[], []])
   })

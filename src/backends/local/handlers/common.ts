@@ -105,7 +105,7 @@ export function paginate<T>(items: readonly T[], maxResults: number | undefined,
   if (nextToken !== undefined) {
     const decoded = /^[A-Za-z0-9_-]+$/.test(nextToken) ? Buffer.from(nextToken, 'base64url').toString('utf8') : ''
     const match = /^offset:(\d+)$/.exec(decoded)
-    if (!match) throw invalidInput(`The NextToken is not one this registry handed out: ${nextToken}. Start again without --next-token.`)
+    if (!match) throw invalidInput(`The NextToken is not one this registry handed out: ${nextToken}. Start again without it (--starting-token or --next-token).`)
     start = Number(match[1])
   }
   const size = maxResults ?? defaultMax

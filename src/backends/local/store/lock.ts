@@ -192,8 +192,10 @@ async function acquireFile(path: string, { timeoutMs }: LockOptions): Promise<{ 
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT' && !madeFolder) {
-        // A registry's first write: its folder does not exist yet.
-        await mkdir(dirname(path), { recursive: true })
+        // A registry's first write: its folder does not exist yet. Created, but said, so that a mistyped
+        // --registry does not go unnoticed.
+        const created = await mkdir(dirname(path), { recursive: true })
+        if (created !== undefined) process.stderr.write(`cloudmap: created the folder ${dirname(path)} for the registry\n`)
         madeFolder = true
         continue
       }
