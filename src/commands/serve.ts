@@ -2,6 +2,9 @@ import { Command, Flags } from '@oclif/core'
 import { reportFailure } from '../config/command-support.js'
 import type { Face } from '../serve/faces.js'
 
+/** Health checks in flight at most (the others wait for their turn). */
+const HEALTH_CONCURRENCY = 64
+
 /** `cloudmap serve`: the local registry as a running Cloud Map (server code loads only here, see src/serve/). */
 export class Serve extends Command {
   static override id = 'serve'
@@ -14,6 +17,13 @@ export class Serve extends Command {
     host: Flags.string({ description: 'Address to listen on.', default: '127.0.0.1' }),
     registry: Flags.string({ description: 'Registry file (default: $CLOUDMAP_REGISTRY, else the user data directory).' }),
     region: Flags.string({ description: 'Region used in ARNs (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1).' }),
+    'health-checks': Flags.boolean({
+      description: 'Probe the instances of services with a Route 53 health check (HealthCheckConfig) and record their status; --no-health-checks leaves every status as last recorded.',
+      default: true,
+      allowNo: true,
+    }),
+    'health-interval': Flags.integer({ description: 'Seconds between two health checks of one instance (Route 53: 30).', default: 30, min: 1 }),
+    'health-timeout': Flags.integer({ description: 'Seconds a health check may take before it counts as a failure.', default: 4, min: 1 }),
   }
 
   async run(): Promise<void> {
@@ -28,6 +38,10 @@ export class Serve extends Command {
       const log = (line: string) => process.stderr.write(`${line}\n`)
       // The faces the flags ask for; each one's code is imported only when it starts.
       const faces: Face[] = []
+      if (flags['health-checks']) {
+        const health = { intervalMs: flags['health-interval'] * 1000, timeoutMs: flags['health-timeout'] * 1000, concurrency: HEALTH_CONCURRENCY }
+        faces.push({ name: 'health', start: async (context) => (await import('../serve/health/index.js')).startHealth(context, health) })
+      }
       running = await startServe({
         registryPath: settings.registryPath,
         region: settings.region,
