@@ -115,7 +115,8 @@ class HealthSchedule implements HealthChecker {
   private active = 0
   private readonly pending = new Map<string, StatusChange>()
   private flushing: Promise<void> | undefined
-  private readonly abort = new AbortController()
+  /** How to end each probe in flight. */
+  private readonly inFlight = new Set<() => void>()
   private closed = false
   private readonly unsubscribe: () => void
 
@@ -150,7 +151,7 @@ class HealthSchedule implements HealthChecker {
     this.checks.clear()
     this.queue.length = 0
     // Probes in flight end now; status changes already decided are still recorded.
-    this.abort.abort()
+    for (const stop of [...this.inFlight]) stop()
     await this.flushing
   }
 
@@ -247,7 +248,7 @@ class HealthSchedule implements HealthChecker {
       const check = this.queue.shift()!
       if (this.checks.get(check.key) !== check) continue
       this.active++
-      void probe(check.target, this.options.timeoutMs, this.abort.signal)
+      void probe(check.target, this.options.timeoutMs, this.inFlight)
         .then((result) => this.record(check, result))
         .finally(() => {
           this.active--
@@ -294,6 +295,7 @@ class HealthSchedule implements HealthChecker {
   private async write(batch: StatusChange[]): Promise<void> {
     try {
       await this.context.registry.writeState((state) => {
+        let changed = false
         for (const change of batch) {
           const service = state.services[change.serviceId]
           if (!service) continue
@@ -304,7 +306,11 @@ class HealthSchedule implements HealthChecker {
           if (!instance || !target || describe(target) !== change.target) continue
           if (instance.HealthCheckStatus?.Status === change.status) continue
           instance.HealthCheckStatus = { Status: change.status, ChangedAt: change.at }
+          changed = true
         }
+        // A write moves the registry file's stamp (its write count), so that readers that keep a view while
+        // the stamp holds (serve's API, the live view) and other processes see the change.
+        if (changed) state.sequence += 1
       })
     } catch (error) {
       // The registry can't be written (damaged by hand, disk full): the checks go back to the status the

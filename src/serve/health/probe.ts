@@ -20,8 +20,16 @@ export interface ProbeResult {
   detail: string
 }
 
+const STOPPED = 'stopped: serve is closing'
+
 /** Who is asking, in the endpoint's logs (Route 53 names itself Amazon-Route53-Health-Check-Service). */
 const USER_AGENT = 'cloudmap-serve-health-check (Route 53 health check semantics)'
+
+/** A probe under way: its result, and how to end it at once (serve is closing). */
+interface Started {
+  result: Promise<ProbeResult>
+  stop: () => void
+}
 
 /**
  * One probe, as a Route 53 health checker makes it [R53-HC]: HTTP and HTTPS pass on a 2xx or 3xx status
@@ -30,15 +38,18 @@ const USER_AGENT = 'cloudmap-serve-health-check (Route 53 health check semantics
  * destroyed, so a hanging target costs one pending socket and nothing else. No request body and no
  * registry data are sent; the address is used as registered, never resolved as a name.
  */
-export function probe(target: ProbeTarget, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
+export function probe(target: ProbeTarget, timeoutMs: number, inFlight?: Set<() => void>): Promise<ProbeResult> {
   if (isIP(target.address) === 0) return Promise.resolve({ healthy: false, detail: `${target.address} is not an IP address` })
   if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) return Promise.resolve({ healthy: false, detail: `${target.port} is not a port number` })
-  return target.type === 'TCP' ? probeTcp(target, timeoutMs, signal) : probeHttp(target, timeoutMs, signal)
+  const started = target.type === 'TCP' ? probeTcp(target, timeoutMs) : probeHttp(target, timeoutMs)
+  inFlight?.add(started.stop)
+  return started.result.finally(() => inFlight?.delete(started.stop))
 }
 
-function probeTcp(target: ProbeTarget, timeoutMs: number, signal: AbortSignal | undefined): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: target.address, port: target.port, signal })
+function probeTcp(target: ProbeTarget, timeoutMs: number): Started {
+  let stop = () => {}
+  const result = new Promise<ProbeResult>((resolve) => {
+    const socket = connect({ host: target.address, port: target.port })
     const done = (result: ProbeResult) => {
       clearTimeout(timer)
       socket.destroy()
@@ -47,11 +58,14 @@ function probeTcp(target: ProbeTarget, timeoutMs: number, signal: AbortSignal | 
     const timer = setTimeout(() => done({ healthy: false, detail: `no connection within ${timeoutMs} ms` }), timeoutMs)
     socket.once('connect', () => done({ healthy: true, detail: 'connected' }))
     socket.on('error', (error: NodeJS.ErrnoException) => done({ healthy: false, detail: describeError(error) }))
+    stop = () => done({ healthy: false, detail: STOPPED })
   })
+  return { result, stop: () => stop() }
 }
 
-function probeHttp(target: ProbeTarget, timeoutMs: number, signal: AbortSignal | undefined): Promise<ProbeResult> {
-  return new Promise((resolve) => {
+function probeHttp(target: ProbeTarget, timeoutMs: number): Started {
+  let stop = () => {}
+  const result = new Promise<ProbeResult>((resolve) => {
     const options = {
       host: target.address,
       port: target.port,
@@ -59,7 +73,6 @@ function probeHttp(target: ProbeTarget, timeoutMs: number, signal: AbortSignal |
       method: 'GET',
       // One connection per probe, as each Route 53 checker opens its own.
       agent: false,
-      signal,
       headers: { 'user-agent': USER_AGENT, accept: '*/*' },
     } as const
     let req: ClientRequest
@@ -82,13 +95,13 @@ function probeHttp(target: ProbeTarget, timeoutMs: number, signal: AbortSignal |
     const timer = setTimeout(() => done({ healthy: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs)
     req.on('error', (error: NodeJS.ErrnoException) => done({ healthy: false, detail: describeError(error) }))
     req.end()
+    stop = () => done({ healthy: false, detail: STOPPED })
   })
+  return { result, stop: () => stop() }
 }
 
 function describeError(error: NodeJS.ErrnoException): string {
   switch (error.code) {
-    case 'ABORT_ERR':
-      return 'stopped (serve is closing)'
     case 'ECONNREFUSED':
       return 'connection refused'
     case 'ECONNRESET':
