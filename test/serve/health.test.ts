@@ -101,6 +101,8 @@ async function until<T>(condition: () => T | Promise<T>, what: string, seconds =
 
 interface Setup {
   serve: RunningServe
+  /** Stop serve (once; the test's end does it otherwise). */
+  stop(): Promise<void>
   registry: LocalRegistry
   checker: HealthChecker
   path: string
@@ -138,13 +140,16 @@ async function setup(config: HealthCheckConfig, options: Partial<HealthOptions> 
       },
     ],
   })
-  running.push(() => serve.close())
+  let stopped: Promise<void> | undefined
+  const stop = () => (stopped ??= serve.close())
+  running.push(stop)
   const registry = serve.registry
   const created = await registry.invoke('CreateHttpNamespace', { Name: 'health' })
   const namespaceId = (await registry.invoke('GetOperation', { OperationId: created.OperationId! })).Operation!.Targets!.NAMESPACE!
   const serviceId = (await registry.invoke('CreateService', { Name: 'web', NamespaceId: namespaceId, HealthCheckConfig: config })).Service!.Id!
   return {
     serve,
+    stop,
     registry,
     checker: checker!,
     path,
@@ -315,8 +320,16 @@ describe('serve health checks', () => {
     expect(JSON.parse(discovered.stdout).Instances.map((i: { HealthStatus: string }) => i.HealthStatus)).toEqual(['UNHEALTHY'])
 
     // Deregistered from the CLI: the view reports it and serve stops probing it.
-    const gone = await runCliAsync(['deregister-instance', '--service-id', s.serviceId, '--instance-id', 'web-1', '--registry', s.path])
+    await s.register('web-2', target.port)
+    await until(() => probed(s, 'web-2'), 'web-2 to join the schedule')
+    const gone = await runCliAsync(['deregister-instance', '--service-id', s.serviceId, '--instance-id', 'web-2', '--registry', s.path])
     expect(gone.status).toBe(0)
-    await until(() => probed(s, 'web-1') === undefined, 'web-1 to leave the schedule')
+    await until(() => probed(s, 'web-2') === undefined, 'web-2 to leave the schedule')
+
+    // Without serve nothing probes: the endpoint is back, but the last recorded status stands.
+    await s.stop()
+    await target.start()
+    const after = await runCliAsync(['get-instances-health-status', '--service-id', s.serviceId, '--instances', 'web-1', '--registry', s.path, '--output', 'json'])
+    expect(JSON.parse(after.stdout)).toEqual({ Status: { 'web-1': 'UNHEALTHY' } })
   })
 })
