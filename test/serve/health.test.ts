@@ -39,7 +39,7 @@ interface Target {
   start(): Promise<void>
 }
 
-async function startTarget(kind: 'http' | 'https' | 'tcp', answer: Answer = (_req, res) => void res.end('ok')): Promise<Target> {
+async function startTarget(kind: 'http' | 'https' | 'tcp', answer: Answer = (_req, res) => void res.end('ok'), host = '127.0.0.1'): Promise<Target> {
   const sockets = new Set<Socket>()
   let server: HttpServer | TcpServer
   const target: Target = {
@@ -79,7 +79,7 @@ async function startTarget(kind: 'http' | 'https' | 'tcp', answer: Answer = (_re
       })
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject)
-        server.listen(target.port, '127.0.0.1', () => resolve())
+        server.listen(target.port, host, () => resolve())
       })
       target.port = (server.address() as AddressInfo).port
     },
@@ -278,6 +278,24 @@ describe('serve health checks', () => {
     expect(probed(s, 'web')?.target).toBe(`HTTP 127.0.0.1:${redirect.port}/`)
     expect((await s.health()).web).toBe('HEALTHY')
     expect(elsewhere.count).toBe(0)
+  })
+
+  it('probes AWS_INSTANCE_IPV6 when there is no IPv4 address, and only the IPv4 address when there are both', async () => {
+    const s = await setup({ Type: 'HTTP', FailureThreshold: 1 }, { intervalMs: 300, timeoutMs: 2000 })
+    // One server on both stacks: it answers 200 over IPv6 and 503 over IPv4, so the results tell which was asked.
+    const v6 = await startTarget('http', (req, res) => {
+      res.statusCode = req.socket.remoteAddress === '::1' ? 200 : 503
+      res.end()
+    }, '::')
+    running.push(() => v6.stop())
+    await s.registry.invoke('RegisterInstance', { ServiceId: s.serviceId, InstanceId: 'v6', Attributes: { AWS_INSTANCE_IPV6: '::1', AWS_INSTANCE_PORT: String(v6.port) } })
+    await until(() => probed(s, 'v6')?.last?.healthy, 'a probe over IPv6')
+    expect(probed(s, 'v6')?.target).toBe(`HTTP [::1]:${v6.port}/`)
+    // Both: "Cloud Map creates a health check that uses the IPv4 address" (HealthCheckConfig).
+    await s.registry.invoke('RegisterInstance', { ServiceId: s.serviceId, InstanceId: 'both', Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_IPV6: '::1', AWS_INSTANCE_PORT: String(v6.port) } })
+    await until(async () => (await s.health()).both === 'UNHEALTHY', 'both, checked on IPv4, to be down')
+    expect(probed(s, 'both')?.last?.detail).toBe('HTTP 503')
+    expect((await s.health()).v6).toBe('HEALTHY')
   })
 
   it('a hanging target is cut by the timeout and slows neither the other probes nor the API', async () => {

@@ -174,9 +174,11 @@ class HealthSchedule implements HealthChecker {
         else {
           const check = this.checks.get(key)
           const target = targetOf(event.service, event.instance)
-          // Registered again (new attributes, or the probed status dropped with the old record): a new
-          // Route 53 health check, which starts over.
-          const registeredAgain = event.previous?.HealthCheckStatus !== undefined && event.instance.HealthCheckStatus === undefined
+          // Registered again (other attributes, or the probed status dropped with the old record): "Cloud
+          // Map deletes the old health check and creates a new one" (RegisterInstance), which starts over.
+          const registeredAgain =
+            JSON.stringify(event.previous?.Attributes) !== JSON.stringify(event.instance.Attributes) ||
+            (event.previous?.HealthCheckStatus !== undefined && event.instance.HealthCheckStatus === undefined)
           if (!check || !target || describe(check.target) !== describe(target) || registeredAgain) {
             this.remove(key)
             this.add(event.service, event.instance)
