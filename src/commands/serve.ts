@@ -10,7 +10,7 @@ export class Serve extends Command {
   static override id = 'serve'
   static override summary = 'Serve the local registry over the AWS Cloud Map API (JSON 1.1), for AWS SDKs, the AWS CLI and Terraform.'
   static override description =
-    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or AWS_ENDPOINT_URL_SERVICEDISCOVERY (SDKs, Terraform); the environment to set is printed on stderr at start. Port 0 picks a free port; the address is printed on stdout. SIGINT or SIGTERM finishes the requests in flight, then exits 0.'
+    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or AWS_ENDPOINT_URL_SERVICEDISCOVERY (SDKs, Terraform); the environment to set is printed on stderr at start. Port 0 picks a free port; the address is printed on stdout. While it runs it probes the instances of services with a Route 53 health check (HTTP, HTTPS, TCP) every --health-interval seconds and records their status, which discover-instances and get-instances-health-status report; without serve nothing probes. SIGINT or SIGTERM finishes the requests in flight, then exits 0.'
   static override examples = ['<%= config.bin %> serve --port 4566', 'AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x <%= config.bin %> list-namespaces --endpoint-url http://127.0.0.1:4566']
   static override flags = {
     port: Flags.integer({ description: 'TCP port to listen on (0: any free port).', default: 4566 }),
