@@ -298,6 +298,35 @@ describe('serve health checks', () => {
     expect((await s.health()).v6).toBe('HEALTHY')
   })
 
+  it('follows UpdateService: a changed health check is probed its new way, a removed one no more', async () => {
+    const s = await setup({ Type: 'TCP', FailureThreshold: 1 }, { intervalMs: 300, timeoutMs: 2000 })
+    const created = await s.registry.invoke('CreatePublicDnsNamespace', { Name: 'health.example' })
+    const namespaceId = (await s.registry.invoke('GetOperation', { OperationId: created.OperationId! })).Operation!.Targets!.NAMESPACE!
+    const dns = { DnsRecords: [{ Type: 'A' as const, TTL: 60 }] }
+    const serviceId = (await s.registry.invoke('CreateService', { Name: 'api', NamespaceId: namespaceId, DnsConfig: dns, HealthCheckConfig: { Type: 'HTTP', ResourcePath: '/live', FailureThreshold: 1 } })).Service!.Id!
+    const paths: string[] = []
+    const target = await startTarget('http', (req, res) => {
+      paths.push(req.url ?? '')
+      res.end()
+    })
+    running.push(() => target.stop())
+    await s.registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'api-1', Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(target.port) } })
+    await until(() => paths.includes('/live'), 'an HTTP probe of /live')
+
+    await s.registry.invoke('UpdateService', { Id: serviceId, Service: { DnsConfig: dns, HealthCheckConfig: { Type: 'HTTP', ResourcePath: '/ready', FailureThreshold: 2 } } })
+    await until(() => paths.includes('/ready'), 'an HTTP probe of /ready')
+    expect(probed(s, 'api-1')?.target).toBe(`HTTP 127.0.0.1:${target.port}/ready`)
+
+    // UpdateService "deletes omitted HealthCheckConfig": no check, so AWS reports UNKNOWN.
+    await s.registry.invoke('UpdateService', { Id: serviceId, Service: { DnsConfig: dns } })
+    await until(() => probed(s, 'api-1') === undefined, 'api-1 to leave the schedule')
+    expect((await s.registry.invoke('GetInstancesHealthStatus', { ServiceId: serviceId })).Status).toEqual({ 'api-1': 'UNKNOWN' })
+
+    // Added again, of another type: probed that way.
+    await s.registry.invoke('UpdateService', { Id: serviceId, Service: { DnsConfig: dns, HealthCheckConfig: { Type: 'TCP', FailureThreshold: 1 } } })
+    await until(() => probed(s, 'api-1')?.last?.detail === 'connected', 'a TCP probe')
+  })
+
   it('a hanging target is cut by the timeout and slows neither the other probes nor the API', async () => {
     const s = await setup({ Type: 'HTTP', FailureThreshold: 1 }, { intervalMs: 300, timeoutMs: 3000 })
     const hang = await startTarget('http', () => {})

@@ -179,10 +179,7 @@ class HealthSchedule implements HealthChecker {
           const registeredAgain =
             JSON.stringify(event.previous?.Attributes) !== JSON.stringify(event.instance.Attributes) ||
             (event.previous?.HealthCheckStatus !== undefined && event.instance.HealthCheckStatus === undefined)
-          if (!check || !target || describe(check.target) !== describe(target) || registeredAgain) {
-            this.remove(key)
-            this.add(event.service, event.instance)
-          }
+          if (!check || !target || describe(check.target) !== describe(target) || registeredAgain) this.add(event.service, event.instance)
         }
       }
     }
@@ -205,6 +202,7 @@ class HealthSchedule implements HealthChecker {
   }
 
   private add(service: ServiceRecord, instance: InstanceRecord, status?: Status): void {
+    this.remove(keyOf(service.Id, instance.Id))
     const target = targetOf(service, instance)
     if (!target) return
     const check: Check = {
