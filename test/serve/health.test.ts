@@ -327,6 +327,28 @@ describe('serve health checks', () => {
     await until(() => probed(s, 'api-1')?.last?.detail === 'connected', 'a TCP probe')
   })
 
+  it('status changes that happen together are recorded in one write', async () => {
+    const s = await setup({ Type: 'HTTP', FailureThreshold: 1 }, { intervalMs: 300, timeoutMs: 4000 })
+    const count = 10
+    // Hold every probe until all ten instances are being probed, then answer them all at once.
+    const held: ServerResponse[] = []
+    let failing = false
+    const target = await startTarget('http', (_req, res) => {
+      if (!failing) return void res.end()
+      held.push(res)
+      if (held.length === count) for (const r of held.splice(0)) r.writeHead(503).end()
+    })
+    running.push(() => target.stop())
+    for (let i = 0; i < count; i++) await s.register(`web-${i}`, target.port)
+    await until(() => s.checker.probes().filter((p) => p.last?.healthy).length === count, 'a good probe of each')
+    const writes = () => s.registry.readState((state) => state.sequence)
+    const before = await writes()
+    failing = true
+    await until(async () => Object.values(await s.health()).every((status) => status === 'UNHEALTHY'), 'all ten down')
+    // One write for the ten (two when the first results were already being written as the last arrived).
+    expect((await writes()) - before).toBeLessThanOrEqual(2)
+  })
+
   it('a hanging target is cut by the timeout and slows neither the other probes nor the API', async () => {
     const s = await setup({ Type: 'HTTP', FailureThreshold: 1 }, { intervalMs: 300, timeoutMs: 3000 })
     const hang = await startTarget('http', () => {})
