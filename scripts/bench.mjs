@@ -197,6 +197,7 @@ async function startServe(registry, ...extra) {
   const exited = new Promise((resolve) => child.once('exit', resolve))
   return {
     url,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM')
       await exited
@@ -273,6 +274,22 @@ async function benchHealth() {
       await serve.stop()
     }
   }
+  // What probing costs serve by itself: its CPU time over 10 s of probing and no requests (Linux /proc).
+  let idleCpu
+  {
+    const serve = await startServe(registry, '--health-interval', '1')
+    const cpuSeconds = () => {
+      const fields = readFileSync(`/proc/${serve.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 1/100 s
+    }
+    if (existsSync(`/proc/${serve.pid}/stat`)) {
+      await new Promise((r) => setTimeout(r, 3000))
+      const before = cpuSeconds()
+      await new Promise((r) => setTimeout(r, 10_000))
+      idleCpu = (cpuSeconds() - before) / 10
+    }
+    await serve.stop()
+  }
   target.stop()
   const off = median(rates.off)
   const on = median(rates.on)
@@ -286,6 +303,8 @@ async function benchHealth() {
       [`\`--health-interval 1\` (${INSTANCES} instances)`, `${on.toFixed(0)}/s (${ratio(on, off)})`, `${median(probeRates).toFixed(0)}/s`, String(unhealthy)],
     ],
   )
+  print()
+  print(`Probing alone (no requests) used ${idleCpu === undefined ? 'n/a (no /proc)' : `${(idleCpu * 100).toFixed(1)}% of one core`} in serve.`)
   return { off, on, probes: median(probeRates) }
 }
 
