@@ -151,6 +151,18 @@ async function seedOverApi(url, instances) {
   return { ns, srv }
 }
 
+/** Requests per second: `count` requests, `concurrency` in flight at a time. */
+async function rate(count, concurrency, request) {
+  let next = 0
+  const started = process.hrtime.bigint()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await request(next++)
+    }),
+  )
+  return count / (Number(process.hrtime.bigint() - started) / 1e9)
+}
+
 async function waitFor(url, deadlineMs = 30_000) {
   const deadline = Date.now() + deadlineMs
   for (;;) {
