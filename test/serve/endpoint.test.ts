@@ -57,7 +57,7 @@ describe('serve starts, or says in one line why not', () => {
   it.each([
     [['--port', '70000'], "cloudmap serve can't listen on 127.0.0.1:70000: a port is a number from 0 to 65535 (0 picks a free one)."],
     // TEST-NET-1 (RFC 5737): never an address of this machine, and binding to it sends nothing.
-    [['--port', '0', '--host', '192.0.2.1'], "cloudmap serve can't listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine; use --host 127.0.0.1, or 0.0.0.0 for every address."],
+    [['--port', '0', '--host', '192.0.2.1', '--allow-anonymous'], "cloudmap serve can't listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine; use --host 127.0.0.1, or 0.0.0.0 for every address."],
   ])('a bad address or port %j: exit 255 and the reason', (args, message) => {
     const { path } = tempRegistry()
     const r = runCli(['serve', '--registry', path, ...args])
