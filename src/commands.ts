@@ -1,6 +1,7 @@
 import type { Command } from '@oclif/core'
 import { OPERATIONS } from './model/index.js'
 import { makeOperationCommand } from './cli/operation-command.js'
+import { Apply, Diff, Export } from './commands/as-code.js'
 import { Init } from './commands/init.js'
 import { Serve } from './commands/serve.js'
 import { ConfigureGet, ConfigureList, ConfigureSet, ConfigureUnset } from './commands/configure.js'
@@ -8,12 +9,15 @@ import { ConfigureGet, ConfigureList, ConfigureSet, ConfigureUnset } from './com
 /**
  * The command table (oclif "explicit" strategy): one command per Cloud Map operation, named as in
  * `aws servicediscovery`, all generated from the operation table; then cloudmap's own `init` and
- * `configure get|set|unset|list`, and `serve`.
+ * `configure get|set|unset|list`, `serve`, and registry as code: `export`, `apply`, `diff`.
  */
 export const COMMANDS: Record<string, typeof Command> = {
   ...Object.fromEntries(OPERATIONS.map((op) => [op.cliName, makeOperationCommand(op)])),
   init: Init,
   serve: Serve,
+  export: Export,
+  apply: Apply,
+  diff: Diff,
   'configure:get': ConfigureGet,
   'configure:set': ConfigureSet,
   'configure:unset': ConfigureUnset,
