@@ -76,21 +76,39 @@ export async function executeChanges(registry: Registry, index: BackendIndex, ch
   const stopped = () => failure !== undefined || options.interrupted()
   for (const phase of PHASES) {
     const queue = changes.filter((c) => c.phase === phase)
+    const settling: { change: Change; settle: () => Promise<void>; operation: () => string }[] = []
+    const finished = (change: Change) => {
+      done.push(change)
+      options.done?.(change)
+    }
+    const pool = (count: number, work: () => Promise<void>) => Promise.all(Array.from({ length: SEQUENTIAL.has(phase) ? 1 : Math.max(1, Math.min(options.concurrency, count)) }, work))
     let next = 0
-    const worker = async () => {
+    await pool(queue.length, async () => {
       while (next < queue.length && !stopped()) {
         const change = queue[next++]
         let operation = ''
         try {
-          await change.run(contextFor((op) => (operation = op)))
-          done.push(change)
-          options.done?.(change)
+          const settle = await change.run(contextFor((op) => (operation = op)))
+          if (settle) settling.push({ change, settle, operation: () => operation })
+          else finished(change)
         } catch (error) {
           failure ??= { change, error, operation }
         }
       }
-    }
-    await Promise.all(Array.from({ length: SEQUENTIAL.has(phase) ? 1 : Math.max(1, Math.min(options.concurrency, queue.length)) }, worker))
+    })
+    // Calls already made are waited for even after a failure or Ctrl-C, so the report is exact.
+    let waited = 0
+    await pool(settling.length, async () => {
+      while (waited < settling.length) {
+        const entry = settling[waited++]
+        try {
+          await entry.settle()
+          finished(entry.change)
+        } catch (error) {
+          failure ??= { change: entry.change, error, operation: entry.operation() }
+        }
+      }
+    })
     if (stopped()) break
   }
   if (stopped()) {

@@ -26,7 +26,12 @@ export interface Change {
   detail: string
   /** Changes run phase by phase (dependency order); those of one phase may run together. */
   phase: Phase
-  run(ctx: RunContext): Promise<void>
+  /**
+   * Make the call. Instance changes return the wait for their operation instead of waiting: apply sends
+   * a phase's calls first and waits afterwards, so a local registry commits the writes in large batches
+   * without reads of the operations in between.
+   */
+  run(ctx: RunContext): Promise<void | (() => Promise<void>)>
 }
 
 /** Dependency order: namespaces, then services, then their settings, instances, and what --prune removes. */
@@ -290,7 +295,7 @@ function register(ns: string, svc: string, id: string, attributes: Record<string
     phase: 'instances',
     run: async (ctx) => {
       const { OperationId } = await ctx.registry.invoke('RegisterInstance', { ServiceId: serviceIds(ctx, ns, svc).id, InstanceId: id, Attributes: attributes })
-      await ctx.wait(OperationId, 'RegisterInstance')
+      return async () => void (await ctx.wait(OperationId, 'RegisterInstance'))
     },
   }
 }
@@ -306,7 +311,7 @@ function deregister(ns: string, svc: string, id: string): Change {
     phase: 'removed instances',
     run: async (ctx) => {
       const { OperationId } = await ctx.registry.invoke('DeregisterInstance', { ServiceId: serviceIds(ctx, ns, svc).id, InstanceId: id })
-      await ctx.wait(OperationId, 'DeregisterInstance')
+      return async () => void (await ctx.wait(OperationId, 'DeregisterInstance'))
     },
   }
 }
