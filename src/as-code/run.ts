@@ -41,6 +41,8 @@ export interface AsCodeIO {
   /** Ctrl-C (default: process SIGINT). Returns a function that stops listening. */
   onInterrupt?(handler: () => void): () => void
   pollIntervalMs?: number
+  /** The backend for settings (default: createRegistry); tests wrap it to make calls fail. */
+  openRegistry?(settings: Settings): Promise<Registry>
 }
 
 export const EXIT_DIFFERENT = 1
@@ -69,7 +71,7 @@ async function guarded(command: string, io: AsCodeIO, body: (open: (s: Settings)
   const opened: Registry[] = []
   try {
     return await body(async (settings) => {
-      const registry = await createRegistry(settings)
+      const registry = await (io.openRegistry ?? createRegistry)(settings)
       opened.push(registry)
       return registry
     })
