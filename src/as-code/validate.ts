@@ -37,7 +37,7 @@ function schemaProblems(parsed: ParsedText): DocumentProblem[] {
   const seen = new Set<string>()
   const problems: DocumentProblem[] = []
   for (const e of compiled.errors ?? []) {
-    const segments = pointerSegments(e.instancePath)
+    const segments = pointerSegments(e.instancePath, parsed.value)
     const problem = schemaProblem(e, segments)
     const key = `${problem.path}\0${problem.reason}`
     if (seen.has(key)) continue
@@ -47,12 +47,19 @@ function schemaProblems(parsed: ParsedText): DocumentProblem[] {
   return problems
 }
 
-function pointerSegments(pointer: string): (string | number)[] {
+/** A JSON pointer as path segments: indexes of lists as numbers, keys of maps as strings. */
+function pointerSegments(pointer: string, value: unknown): (string | number)[] {
   if (pointer === '') return []
+  let node = value
   return pointer
     .slice(1)
     .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((raw) => {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~')
+      const segment = Array.isArray(node) ? Number(key) : key
+      node = (node as Record<string | number, unknown> | undefined)?.[segment]
+      return segment
+    })
 }
 
 function schemaProblem(e: ErrorObject, segments: (string | number)[]): { path: string; reason: string } {
@@ -92,7 +99,7 @@ function awsProblems(doc: RegistryDocument, parsed: ParsedText): DocumentProblem
     request(nsPath, op, input)
     if (ns.Type !== 'DNS_PRIVATE' && ns.Vpc !== undefined) at([...nsPath, 'Vpc'], 'only DNS_PRIVATE namespaces have a VPC')
     if (ns.Type === 'HTTP' && ns.Properties !== undefined) at([...nsPath, 'Properties'], 'HTTP namespaces have no DNS properties (SOA)')
-    tagProblems([...nsPath, 'Tags'], ns.Tags, check, request)
+    tagProblems([...nsPath, 'Tags'], ns.Tags, at, check, request)
     const record = { Id: nsName, Name: nsName, Type: ns.Type } as NamespaceRecord
     const services = Object.entries(ns.Services ?? {})
     let instances = 0
@@ -105,7 +112,7 @@ function awsProblems(doc: RegistryDocument, parsed: ParsedText): DocumentProblem
       if (clash !== undefined) at(svcPath, `a DNS namespace can't have both ${clash} and ${svcName}: service names differ only by case`)
       seen.set(folded, svcName)
       serviceProblems(svcPath, record, svcName, svc, at, check, request)
-      tagProblems([...svcPath, 'Tags'], svc.Tags, check, request)
+      tagProblems([...svcPath, 'Tags'], svc.Tags, at, check, request)
       const ids = Object.keys(svc.Instances ?? {})
       instances += ids.length
       if (ids.length > QUOTAS.instancesPerService) at([...svcPath, 'Instances'], `${ids.length} instances; a service has at most ${QUOTAS.instancesPerService}`)
@@ -125,14 +132,12 @@ type At = (segments: (string | number)[], reason: string) => void
 type Check = (segments: (string | number)[], fn: () => void) => void
 type Request = (segments: (string | number)[], op: OperationName, input: unknown) => void
 
-function tagProblems(path: (string | number)[], tags: Record<string, string> | undefined, check: Check, request: Request): void {
+function tagProblems(path: (string | number)[], tags: Record<string, string> | undefined, at: At, check: Check, request: Request): void {
   if (tags === undefined || Object.keys(tags).length === 0) return
   const list = toTagList(tags)
   request(path, 'TagResource', { ResourceARN: ARN, Tags: list })
   check(path, () => checkTags(list))
-  if (list.length > QUOTAS.tagsPerResource) check(path, () => {
-    throw new Error(`${list.length} tags; a resource has at most ${QUOTAS.tagsPerResource}`)
-  })
+  if (list.length > QUOTAS.tagsPerResource) at(path, `${list.length} tags; a resource has at most ${QUOTAS.tagsPerResource}`)
 }
 
 function serviceProblems(path: (string | number)[], ns: NamespaceRecord, name: string, svc: ServiceDoc, at: At, check: Check, request: Request): void {
@@ -144,7 +149,6 @@ function serviceProblems(path: (string | number)[], ns: NamespaceRecord, name: s
   if (svc.HealthCheckConfig) check([...path, 'HealthCheckConfig'], () => checkHealthCheck(ns, svc.HealthCheckConfig!, svc.HealthCheckCustomConfig !== undefined))
   const attributes = Object.keys(svc.Attributes ?? {})
   if (attributes.length > 0) request([...path, 'Attributes'], 'UpdateServiceAttributes', { ServiceId: SERVICE_ID, Attributes: svc.Attributes })
-  if (attributes.length > QUOTAS.attributesPerService) at([...path, 'Attributes'], `${attributes.length} attributes; a service has at most ${QUOTAS.attributesPerService}`)
 }
 
 export function toTagList(tags: Record<string, string> | undefined): { Key: string; Value: string }[] {
