@@ -1,4 +1,5 @@
 import type { Namespace, Service, Tag } from '../model/api-types.js'
+import { CloudmapError } from '../registry/errors.js'
 import type { OperationName } from '../model/index.js'
 import type { Input, Output, Registry } from '../registry/registry.js'
 import type { NamespaceDoc, RegistryDocument, ServiceDoc } from './document.js'
@@ -56,7 +57,8 @@ function tagMap(tags: Tag[] | undefined): Record<string, string> | undefined {
  * Read a backend into a document, through the Registry port only (so every backend exports alike):
  * the namespaces named in `only` (all when undefined), with their services and instances.
  */
-export async function exportRegistry(registry: Registry, only?: readonly string[]): Promise<Snapshot> {
+export async function exportRegistry(registry: Registry, only?: readonly string[], warn: (message: string) => void = () => {}): Promise<Snapshot> {
+  const attributes = serviceAttributesReader(registry, warn)
   const summaries = await all(registry, 'ListNamespaces', {}, (p) => p.Namespaces)
   const chosen = summaries.filter((n) => n.Name !== undefined && (only === undefined || only.includes(n.Name)))
   const index: BackendIndex = { namespaces: new Map(), services: new Map() }
@@ -75,7 +77,7 @@ export async function exportRegistry(registry: Registry, only?: readonly string[
       const { Service: svc } = await registry.invoke('GetService', { Id: s.Id! })
       // Some endpoints (moto) ignore the filter: keep only this namespace's services.
       if (!svc?.Id || !svc.Name || svc.NamespaceId !== ns.Id) return undefined
-      return { svc, doc: await serviceDoc(registry, svc) }
+      return { svc, doc: await serviceDoc(registry, svc, attributes) }
     })
     for (const entry of read) {
       if (!entry) continue
@@ -95,7 +97,33 @@ function namespaceDoc(ns: Namespace): NamespaceDoc {
   return doc
 }
 
-async function serviceDoc(registry: Registry, svc: Service): Promise<ServiceDoc> {
+/** An endpoint that lacks an operation answers 5xx (moto: GetServiceAttributes) or names it unknown. */
+function unsupported(error: unknown): boolean {
+  return error instanceof CloudmapError && error.kind === 'service' && (/^5\d\d$/.test(error.code) || /UnknownOperation|NotImplemented|InvalidAction/.test(error.code))
+}
+
+type AttributesReader = (serviceId: string) => Promise<Record<string, string> | undefined>
+
+/**
+ * GetServiceAttributes, once per service. An endpoint without it (moto) gets a warning, once, and the
+ * export goes on without service attributes rather than failing.
+ */
+function serviceAttributesReader(registry: Registry, warn: (message: string) => void): AttributesReader {
+  let missing = false
+  return async (ServiceId) => {
+    if (missing) return undefined
+    try {
+      return (await registry.invoke('GetServiceAttributes', { ServiceId })).ServiceAttributes?.Attributes
+    } catch (error) {
+      if (!unsupported(error)) throw error
+      if (!missing) warn(`warning: this endpoint does not answer GetServiceAttributes (${(error as CloudmapError).code}); service attributes are left out.\n`)
+      missing = true
+      return undefined
+    }
+  }
+}
+
+async function serviceDoc(registry: Registry, svc: Service, readAttributes: AttributesReader): Promise<ServiceDoc> {
   const doc: ServiceDoc = {}
   if (svc.Description) doc.Description = svc.Description
   if (svc.DnsConfig && svc.DnsConfig.DnsRecords.length > 0) {
@@ -103,12 +131,11 @@ async function serviceDoc(registry: Registry, svc: Service): Promise<ServiceDoc>
   }
   if (svc.HealthCheckConfig) doc.HealthCheckConfig = svc.HealthCheckConfig
   if (svc.HealthCheckCustomConfig) doc.HealthCheckCustomConfig = svc.HealthCheckCustomConfig
-  const [{ ServiceAttributes }, tags, instances] = await Promise.all([
-    registry.invoke('GetServiceAttributes', { ServiceId: svc.Id! }),
+  const [attributes, tags, instances] = await Promise.all([
+    readAttributes(svc.Id!),
     svc.Arn ? registry.invoke('ListTagsForResource', { ResourceARN: svc.Arn }) : Promise.resolve({ Tags: [] }),
     all(registry, 'ListInstances', { ServiceId: svc.Id! }, (p) => p.Instances),
   ])
-  const attributes = ServiceAttributes?.Attributes
   if (attributes && Object.keys(attributes).length > 0) doc.Attributes = { ...attributes }
   const t = tagMap(tags.Tags)
   if (t) doc.Tags = t

@@ -5,7 +5,7 @@ import { describeError } from '../cli/report-error.js'
 import { CommandUsageError, describeFailure } from '../config/command-support.js'
 import { absolutePath } from '../config/keys.js'
 import { createRegistry } from '../registry/create-registry.js'
-import { EXIT_CODES } from '../registry/errors.js'
+import { CloudmapError, EXIT_CODES } from '../registry/errors.js'
 import type { Registry } from '../registry/registry.js'
 import { ApplyStopped, executeChanges } from './apply.js'
 import type { DocumentFormat, RegistryDocument } from './document.js'
@@ -69,13 +69,25 @@ export function describeBackend(settings: Settings): string {
 /** Run a command body with its registries closed afterwards and every failure turned into stderr + exit code. */
 async function guarded(command: string, io: AsCodeIO, body: (open: (s: Settings) => Promise<Registry>) => Promise<number>): Promise<number> {
   const opened: Registry[] = []
+  let lastOperation = ''
   try {
     return await body(async (settings) => {
       const registry = await (io.openRegistry ?? createRegistry)(settings)
       opened.push(registry)
-      return registry
+      return {
+        invoke: (op, input) => {
+          lastOperation = op
+          return registry.invoke(op, input)
+        },
+        close: () => registry.close(),
+      }
     })
   } catch (error) {
+    if (error instanceof CloudmapError && error.kind === 'service') {
+      const { stderr, exitCode } = describeError(error, lastOperation)
+      io.err(stderr)
+      return exitCode
+    }
     if (error instanceof DocumentError) {
       io.err(`\ncloudmap: [ERROR]: ${error.message}\n`)
       return EXIT_CODES.usage
@@ -100,7 +112,7 @@ export function runExport(flags: ExportFlags, io: AsCodeIO): Promise<number> {
   return guarded('export', io, async (open) => {
     const format = documentFormat(flags.output)
     const registry = await open(settingsOf(flags, io.env))
-    const { document } = await exportRegistry(registry, flags['namespace-name'])
+    const { document } = await exportRegistry(registry, flags['namespace-name'], io.err)
     io.out(renderDocument(document, format))
     return 0
   })
@@ -140,7 +152,7 @@ export function runApply(flags: ApplyFlags, io: AsCodeIO): Promise<number> {
     const document = readDocument(text, source)
     const settings = settingsOf(flags, io.env)
     const registry = await open(settings)
-    const snapshot = await exportRegistry(registry, Object.keys(document.Namespaces))
+    const snapshot = await exportRegistry(registry, Object.keys(document.Namespaces), io.err)
     const plan = planChanges(snapshot, document, { prune: flags.prune === true })
     if (plan.impossible.length > 0) {
       io.err(`\ncloudmap: [ERROR]: ${describeBackend(settings)} can't be made to match ${source} in place; nothing was changed:\n${plan.impossible.map((i) => `  ${i.path}: ${i.reason}`).join('\n')}\n`)
@@ -283,7 +295,7 @@ export function runDiff(flags: DiffFlags, io: AsCodeIO): Promise<number> {
       const { text, source } = await readSource(flags.file, io)
       const wanted = readDocument(text, source)
       const names = Object.keys(wanted.Namespaces).filter((n) => only === undefined || only.includes(n))
-      const current = await exportRegistry(await open(settings), names)
+      const current = await exportRegistry(await open(settings), names, io.err)
       // The VPC of a private namespace is only an input: Cloud Map never reports it back.
       const document: RegistryDocument = { Namespaces: Object.fromEntries(names.map((n) => [n, { ...wanted.Namespaces[n], Vpc: undefined }])) }
       before = { label: describeBackend(settings), document: current.document }
@@ -293,8 +305,8 @@ export function runDiff(flags: DiffFlags, io: AsCodeIO): Promise<number> {
         flags['from-registry'] !== undefined
           ? { ...settings, remote: false, endpointUrl: undefined, registryPath: absolutePath(flags['from-registry']) }
           : { ...settings, remote: true, endpointUrl: flags['from-endpoint'] }
-      before = { label: describeBackend(from), document: (await exportRegistry(await open(from), only)).document }
-      after = { label: describeBackend(settings), document: (await exportRegistry(await open(settings), only)).document }
+      before = { label: describeBackend(from), document: (await exportRegistry(await open(from), only, io.err)).document }
+      after = { label: describeBackend(settings), document: (await exportRegistry(await open(settings), only, io.err)).document }
     }
     const a = renderDocument(before.document, 'yaml')
     const b = renderDocument(after.document, 'yaml')
