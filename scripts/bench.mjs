@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // npm run bench: cloudmap's speed goals, measured side by side in one run on this machine.
 //
-//   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep]
+//   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep] [--only apply]
 //
 //   --runs N      timed runs per command (default 15); medians are reported
 //   --quick       smaller registries (1k/10k instead of 10k/100k) and fewer runs: a smoke test
 //   --write FILE  also write the results as Markdown (bench/RESULTS.md for the README)
 //   --keep        keep the generated registries (their folder is printed)
+//   --only apply  only the registry-as-code measurement: `cloudmap apply` of 10,000 instances
 //
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
@@ -23,6 +24,7 @@ const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const QUICK = flag('--quick')
+const ONLY = option('--only', undefined)
 const RUNS = Number(option('--runs', QUICK ? 5 : 15))
 const WRITE = option('--write', undefined)
 const PARALLEL = QUICK ? 20 : 50
@@ -196,6 +198,63 @@ async function startServe(registry) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Registry as code: `cloudmap apply` of a 10,000-instance document to an empty registry
+
+const APPLY_INSTANCES = 10_000
+const APPLY_RUNS = 3
+
+/** The document: 5 namespaces x 20 services x 100 instances (instances per namespace are capped at 2,000). */
+function applyDocument() {
+  const Namespaces = {}
+  for (let n = 0; n < 5; n++) {
+    const Services = {}
+    for (let s = 0; s < 20; s++) {
+      const Instances = {}
+      for (let i = 0; i < 100; i++) Instances[`i-${n}-${s}-${i}`] = { AWS_INSTANCE_IPV4: `10.${n}.${s}.${i}`, AWS_INSTANCE_PORT: '8080', stage: 'prod' }
+      Services[`svc${s}`] = { Instances }
+    }
+    Namespaces[`ns${n}.example`] = { Type: 'HTTP', Services }
+  }
+  return { Namespaces }
+}
+
+/**
+ * apply -f of the document to a fresh registry (median of APPLY_RUNS), checked by an export; beside it,
+ * the anchor: the same registrations as one `cloudmap register-instance` process per instance, estimated
+ * from the median of single calls measured in the same run.
+ */
+async function benchApply() {
+  const dir = join(work, 'apply')
+  mkdirSync(dir, { recursive: true })
+  const doc = join(dir, 'document.json')
+  writeFileSync(doc, JSON.stringify(applyDocument()))
+  let run = 0
+  const fresh = () => join(dir, `registry-${run++}.json`)
+  const timed = measure([{ key: 'apply', argv: (i) => ['node', BIN, 'apply', '-f', doc, '--yes', '--registry', fresh(i)], env: baseEnv() }], APPLY_RUNS, 0)
+  const last = join(dir, `registry-${run - 1}.json`)
+  const exported = JSON.parse(runOnce(['node', BIN, 'export', '--output', 'json', '--registry', last], baseEnv()).stdout)
+  let count = 0
+  for (const ns of Object.values(exported.Namespaces)) for (const svc of Object.values(ns.Services ?? {})) count += Object.keys(svc.Instances ?? {}).length
+  if (count !== APPLY_INSTANCES) throw new Error(`apply left ${count} instances, not ${APPLY_INSTANCES}`)
+  const again = runOnce(['node', BIN, 'apply', '-f', doc, '--yes', '--registry', last], baseEnv())
+  if (!again.stdout.startsWith('No changes')) throw new Error(`a second apply was not empty: ${again.stdout.slice(0, 200)}`)
+  const srv = (await import('node:child_process')).spawnSync('node', [BIN, 'list-services', '--registry', last, '--query', 'Services[0].Id', '--output', 'text'], { env: baseEnv(), encoding: 'utf8' }).stdout.trim()
+  const single = measure([{ key: 'register', argv: (i) => ['node', BIN, 'register-instance', '--service-id', srv, '--instance-id', `i-0-0-${Math.max(0, i) % 100}`, '--attributes', 'AWS_INSTANCE_IPV4=10.9.9.9', '--registry', last, '--output', 'json'], env: baseEnv() }], 5)
+  print(`## Registry as code: \`cloudmap apply\` of ${APPLY_INSTANCES.toLocaleString('en-US')} instances`)
+  print()
+  print('A document of 5 namespaces x 20 services x 100 instances (3 attributes each) applied with `--yes` to an')
+  print(`empty local registry: ${APPLY_RUNS} runs, each to a new registry, median; the result checked by an export, and a`)
+  print('second apply checked to change nothing. The anchor: one `register-instance` process per instance.')
+  print()
+  table(
+    ['what', 'time', 'max RSS'],
+    [
+      [`apply -f (${APPLY_INSTANCES.toLocaleString('en-US')} instances, 105 namespaces and services)`, fmt(timed.apply.ms), mb(timed.apply.rssMb)],
+      [`one register-instance process per instance (median ${fmt(single.register.ms)} x ${APPLY_INSTANCES.toLocaleString('en-US')}, est.)`, fmt(single.register.ms * APPLY_INSTANCES), mb(single.register.rssMb)],
+    ],
+  )
+  return { ms: timed.apply.ms, anchorMs: single.register.ms * APPLY_INSTANCES }
+}
 
 function machine() {
   const cpu = cpus()
@@ -213,6 +272,17 @@ function machine() {
 }
 
 async function main() {
+  if (ONLY === 'apply') {
+    print('# cloudmap benchmarks: registry as code')
+    print()
+    for (const line of machine()) print(line)
+    print()
+    const applied = await benchApply()
+    print(`Goal: ≤ 10 s; measured ${fmt(applied.ms)}: ${applied.ms <= 10_000 ? 'met' : 'not met'}.`)
+    if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
+    return
+  }
+  if (ONLY !== undefined) throw new Error(`--only takes apply, not ${ONLY}`)
   const sizes = QUICK
     ? [
         { label: 'empty', ns: 1, srv: 1, inst: 1 },
@@ -438,6 +508,9 @@ async function main() {
   }
   moto?.stop()
 
+  // --- 5. Registry as code ------------------------------------------------------------------------------
+  const applied = await benchApply()
+
   // --- Goals ------------------------------------------------------------------------------------------
   print('## Goals')
   print()
@@ -452,6 +525,7 @@ async function main() {
       [`one-service commands at ${big.label} instances`, 'close to empty (≤ 1.25x)', `≤ ${ratio(worst, 1)}`, worst <= 1.25 ? 'yes' : 'no'],
       [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
       [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
+      [`\`cloudmap apply\` of ${APPLY_INSTANCES.toLocaleString('en-US')} instances (empty local registry)`, '≤ 10 s', fmt(applied.ms), applied.ms <= 10_000 ? 'yes' : 'no'],
       ['serve vs moto_server', 'request rate', serveRows ? serveRows.map((r) => `${r[0]} ${r[3]}`).join(', ') : 'serve not built', serveRows ? (serveSlower.length === 0 ? 'yes' : `no: ${serveSlower.join(', ')} slower`) : 'n/a'],
     ],
   )
