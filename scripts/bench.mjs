@@ -12,7 +12,7 @@
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, freemem, release, tmpdir, totalmem } from 'node:os'
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
@@ -267,7 +267,7 @@ function machine() {
     `- OS: ${os} (Linux ${release()}); registries in ${tmpdir()} on ${fs}`,
     `- Node ${process.version}; ${awsVersion} (/usr/bin/aws); moto ${motoVersion}`,
     `- ${RUNS} timed runs per command after a warm-up, interleaved; medians. Max RSS from /usr/bin/time${TIME ? '' : ' (not installed: n/a)'}.`,
-    `- Date: ${new Date().toISOString()}`,
+    `- Date: ${new Date().toISOString()}; load average at the start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${cpu.length} cores`,
   ]
 }
 
