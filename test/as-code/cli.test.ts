@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempRegistry } from '../helpers/cli.js'
+import { BIN, runCli, tempRegistry } from '../helpers/cli.js'
 
 /** The commands as a user runs them: the built binary, global options, exit codes, standard input. */
 describe('cloudmap export | apply | diff on the command line', () => {
@@ -63,4 +66,56 @@ describe('start-up', () => {
     const applied = runCli(['apply', '-f', '-', '--yes', '--registry', path], { NODE_OPTIONS: `--import=${hook}` }, '{"Namespaces": {"shop": {"Type": "HTTP"}}}')
     expect(applied.stderr).toContain('IMPORTED ajv')
   })
+})
+
+describe('an apply interrupted for real', () => {
+  /** 1,500 instances in one namespace: long enough to be stopped part-way. */
+  const BIG = JSON.stringify({
+    Namespaces: {
+      bulk: { Type: 'HTTP', Services: Object.fromEntries([0, 1].map((s) => [`svc${s}`, { Instances: Object.fromEntries(Array.from({ length: 750 }, (_, i) => [`i-${s}-${i}`, { AWS_INSTANCE_IPV4: `10.0.${s}.${i % 250}` }])) }])) },
+    },
+  })
+
+  /** Start apply, and send `signal` once it has printed its plan (it is then applying). */
+  function interrupted(path: string, doc: string, signal: NodeJS.Signals): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+    const file = join(dirname(path), 'big.json')
+    writeFileSync(file, doc)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CLOUDMAP_')))
+    const child = spawn(process.execPath, [BIN, 'apply', '-f', file, '--yes', '--registry', path], { env: { ...env, HOME: dirname(path), CLOUDMAP_CONFIG_DIR: dirname(path), TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let err = ''
+    // Once the first write made the registry file, apply is carrying out the plan.
+    const poll = setInterval(() => {
+      if (existsSync(path) && !child.killed) child.kill(signal)
+    }, 5)
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
+    return new Promise((resolve) =>
+      child.once('close', (status, sig) => {
+        clearInterval(poll)
+        resolve({ status, signal: sig, stderr: err })
+      }),
+    )
+  }
+
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+    it(`${signal} part-way; the same apply again finishes the job`, async () => {
+      const { path } = tempRegistry()
+      const file = join(dirname(path), 'big.json')
+      const first = await interrupted(path, BIG, signal)
+      // SIGINT: calls in flight finish, then exit 130 with the report (0 only if it had already finished).
+      if (signal === 'SIGINT') expect([0, 130]).toContain(first.status)
+      if (signal === 'SIGINT' && first.status === 130) {
+        expect(first.stderr).toContain('Interrupted: finishing the calls in flight, then stopping')
+        expect(first.stderr).toMatch(/Not done \(\d+\):/)
+      }
+      if (signal === 'SIGKILL') expect(first.signal).toBe('SIGKILL')
+      const rerun = runCli(['apply', '-f', file, '--yes', '--registry', path])
+      expect(rerun.stderr).toBe('')
+      expect(rerun.status).toBe(0)
+      const again = runCli(['apply', '-f', file, '--yes', '--registry', path])
+      expect(again.stdout).toMatch(/^No changes/)
+      const exported = JSON.parse(runCli(['export', '--output', 'json', '--registry', path]).stdout)
+      expect(Object.keys(exported.Namespaces.bulk.Services.svc0.Instances)).toHaveLength(750)
+      expect(Object.keys(exported.Namespaces.bulk.Services.svc1.Instances)).toHaveLength(750)
+    })
+  }
 })
