@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: cloudmap's speed goals, measured side by side in one run on this machine.
 //
-//   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep]
+//   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep] [--only serve|dns|apply]
 //   node scripts/bench.mjs --runwatch [--quick] [--write FILE]   only the cloudmap run / watch latencies
 //
 //   --runs N      timed runs per command (default 15); medians are reported
@@ -12,6 +12,7 @@
 //   --only dns    only the DNS section (serve --dns-port beside a bare UDP echo server, with dnsperf)
 //   --health      only the health-check measurement (DiscoverInstances with and without 200 instances
 //                 probed every second); the full run includes it too
+//   --only apply  only the registry-as-code measurement: `cloudmap apply` of 10,000 instances
 //
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
@@ -30,7 +31,7 @@ const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const QUICK = flag('--quick')
-/** --only serve: just the serve measurements (bench/serve.mjs); --only dns: just DNS (benchDns). */
+/** --only serve | dns | apply: one section alone (serve under load, DNS, registry as code). */
 const ONLY = option('--only', undefined)
 const RUNS = Number(option('--runs', QUICK ? 5 : 15))
 const WRITE = option('--write', undefined)
@@ -321,6 +322,64 @@ function dnsKit() {
   return { print, table, median, work, children, bin: BIN, env: baseEnv(), dnsperf: DNSPERF, quick: QUICK }
 }
 
+// Registry as code: `cloudmap apply` of a 10,000-instance document to an empty registry
+
+const APPLY_INSTANCES = 10_000
+const APPLY_RUNS = 3
+
+/** The document: 5 namespaces x 20 services x 100 instances (instances per namespace are capped at 2,000). */
+function applyDocument() {
+  const Namespaces = {}
+  for (let n = 0; n < 5; n++) {
+    const Services = {}
+    for (let s = 0; s < 20; s++) {
+      const Instances = {}
+      for (let i = 0; i < 100; i++) Instances[`i-${n}-${s}-${i}`] = { AWS_INSTANCE_IPV4: `10.${n}.${s}.${i}`, AWS_INSTANCE_PORT: '8080', stage: 'prod' }
+      Services[`svc${s}`] = { Instances }
+    }
+    Namespaces[`ns${n}.example`] = { Type: 'HTTP', Services }
+  }
+  return { Namespaces }
+}
+
+/**
+ * apply -f of the document to a fresh registry (median of APPLY_RUNS), checked by an export; beside it,
+ * the anchor: the same registrations as one `cloudmap register-instance` process per instance, estimated
+ * from the median of single calls measured in the same run.
+ */
+async function benchApply() {
+  const dir = join(work, 'apply')
+  mkdirSync(dir, { recursive: true })
+  const doc = join(dir, 'document.json')
+  writeFileSync(doc, JSON.stringify(applyDocument()))
+  let run = 0
+  const fresh = () => join(dir, `registry-${run++}.json`)
+  const timed = measure([{ key: 'apply', argv: (i) => ['node', BIN, 'apply', '-f', doc, '--yes', '--registry', fresh(i)], env: baseEnv() }], APPLY_RUNS, 0)
+  const last = join(dir, `registry-${run - 1}.json`)
+  const exported = JSON.parse(runOnce(['node', BIN, 'export', '--output', 'json', '--registry', last], baseEnv()).stdout)
+  let count = 0
+  for (const ns of Object.values(exported.Namespaces)) for (const svc of Object.values(ns.Services ?? {})) count += Object.keys(svc.Instances ?? {}).length
+  if (count !== APPLY_INSTANCES) throw new Error(`apply left ${count} instances, not ${APPLY_INSTANCES}`)
+  const again = runOnce(['node', BIN, 'apply', '-f', doc, '--yes', '--registry', last], baseEnv())
+  if (!again.stdout.startsWith('No changes')) throw new Error(`a second apply was not empty: ${again.stdout.slice(0, 200)}`)
+  const srv = (await import('node:child_process')).spawnSync('node', [BIN, 'list-services', '--registry', last, '--query', 'Services[0].Id', '--output', 'text'], { env: baseEnv(), encoding: 'utf8' }).stdout.trim()
+  const single = measure([{ key: 'register', argv: (i) => ['node', BIN, 'register-instance', '--service-id', srv, '--instance-id', `i-0-0-${Math.max(0, i) % 100}`, '--attributes', 'AWS_INSTANCE_IPV4=10.9.9.9', '--registry', last, '--output', 'json'], env: baseEnv() }], 5)
+  print(`## Registry as code: \`cloudmap apply\` of ${APPLY_INSTANCES.toLocaleString('en-US')} instances`)
+  print()
+  print('A document of 5 namespaces x 20 services x 100 instances (3 attributes each) applied with `--yes` to an')
+  print(`empty local registry: ${APPLY_RUNS} runs, each to a new registry, median; the result checked by an export, and a`)
+  print('second apply checked to change nothing. The anchor: one `register-instance` process per instance.')
+  print()
+  table(
+    ['what', 'time', 'max RSS'],
+    [
+      [`apply -f (${APPLY_INSTANCES.toLocaleString('en-US')} instances, 105 namespaces and services)`, fmt(timed.apply.ms), mb(timed.apply.rssMb)],
+      [`one register-instance process per instance (median ${fmt(single.register.ms)} x ${APPLY_INSTANCES.toLocaleString('en-US')}, est.)`, fmt(single.register.ms * APPLY_INSTANCES), mb(single.register.rssMb)],
+    ],
+  )
+  return { ms: timed.apply.ms, anchorMs: single.register.ms * APPLY_INSTANCES }
+}
+
 function machine() {
   const cpu = cpus()
   const fs = spawnSync('df', ['--output=fstype', work], { encoding: 'utf8' }).stdout.trim().split('\n').pop() || 'unknown'
@@ -332,7 +391,7 @@ function machine() {
     `- OS: ${os} (Linux ${release()}); registries in ${tmpdir()} on ${fs}`,
     `- Node ${process.version}; ${awsVersion} (/usr/bin/aws); moto ${motoVersion}; ${dnsperfVersion(DNSPERF)}`,
     `- ${RUNS} timed runs per command after a warm-up, interleaved; medians. Max RSS from /usr/bin/time${TIME ? '' : ' (not installed: n/a)'}.`,
-    `- Date: ${new Date().toISOString()}`,
+    `- Date: ${new Date().toISOString()}; load average at the start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${cpu.length} cores`,
   ]
 }
 
@@ -460,6 +519,17 @@ async function benchRunWatch() {
 }
 
 async function main() {
+  if (ONLY === 'apply') {
+    print('# cloudmap benchmarks: registry as code')
+    print()
+    for (const line of machine()) print(line)
+    print()
+    const applied = await benchApply()
+    print(`Goal: ≤ 10 s; measured ${fmt(applied.ms)}: ${applied.ms <= 10_000 ? 'met' : 'not met'}.`)
+    if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
+    return
+  }
+  if (ONLY !== undefined && !['serve', 'dns'].includes(ONLY)) throw new Error(`--only takes serve, dns or apply, not ${ONLY}`)
   const sizes = QUICK
     ? [
         { label: 'empty', ns: 1, srv: 1, inst: 1 },
@@ -655,6 +725,9 @@ async function main() {
   const health = await benchHealth()
   print()
 
+  // --- 6. Registry as code ------------------------------------------------------------------------------
+  const applied = await benchApply()
+
   // --- Goals ------------------------------------------------------------------------------------------
   const worst = Math.max(...ops.map((op) => scale[big.label][op].ms / scale.empty[op].ms))
   const rssBig = Math.max(...ops.map((op) => scale[big.label][op].rssMb ?? 0))
@@ -667,6 +740,7 @@ async function main() {
     [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
     [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
     ['DiscoverInstances while serve probes 200 instances every second', 'keeps its rate (≥ 0.8x)', ratio(health.on, health.off), health.on >= 0.8 * health.off ? 'yes' : 'no'],
+    [`\`cloudmap apply\` of ${APPLY_INSTANCES.toLocaleString('en-US')} instances (empty local registry)`, '≤ 10 s', fmt(applied.ms), applied.ms <= 10_000 ? 'yes' : 'no'],
     ...serveGoals,
     ...(dns ? [dns.row] : []),
   ])

@@ -1,6 +1,7 @@
 import type { Command } from '@oclif/core'
 import { OPERATIONS } from './model/index.js'
 import { makeOperationCommand } from './cli/operation-command.js'
+import { Apply, Diff, Export } from './commands/as-code.js'
 import { Init } from './commands/init.js'
 import { Serve } from './commands/serve.js'
 import { Run } from './commands/run.js'
@@ -10,7 +11,7 @@ import { ConfigureGet, ConfigureList, ConfigureSet, ConfigureUnset } from './com
 /**
  * The command table (oclif "explicit" strategy): one command per Cloud Map operation, named as in
  * `aws servicediscovery`, all generated from the operation table; then cloudmap's own `init` and
- * `configure get|set|unset|list`, `serve`, `run` and `watch`.
+ * `configure get|set|unset|list`, `serve`, `run`, `watch`, and registry as code: `export`, `apply`, `diff`.
  */
 export const COMMANDS: Record<string, typeof Command> = {
   ...Object.fromEntries(OPERATIONS.map((op) => [op.cliName, makeOperationCommand(op)])),
@@ -18,6 +19,9 @@ export const COMMANDS: Record<string, typeof Command> = {
   serve: Serve,
   run: Run,
   watch: Watch,
+  export: Export,
+  apply: Apply,
+  diff: Diff,
   'configure:get': ConfigureGet,
   'configure:set': ConfigureSet,
   'configure:unset': ConfigureUnset,

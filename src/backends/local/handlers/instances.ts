@@ -19,7 +19,7 @@ const INSTANCE_ATTRIBUTES = ['AWS_INSTANCE_CNAME', 'AWS_INSTANCE_IPV4', 'AWS_INS
  * attributes each DNS record type and health check needs, and the alias and EC2 special cases.
  * Key and value lengths and characters were checked against the model (validate.ts).
  */
-function checkAttributes(srv: ServiceRecord, ns: NamespaceRecord, attributes: Record<string, string>): void {
+export function checkAttributes(srv: ServiceRecord, ns: NamespaceRecord, attributes: Record<string, string>): void {
   const keys = Object.keys(attributes)
   const custom = keys.filter((k) => !RESERVED_ATTRIBUTES.has(k)).length
   if (custom > QUOTAS.customAttributesPerInstance) {

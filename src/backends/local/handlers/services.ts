@@ -49,7 +49,7 @@ const RECORD_SETS = ['A', 'AAAA', 'A+AAAA', 'SRV', 'CNAME']
  * DNS records and routing policy of a DNS service: one of the allowed type combinations, each type once;
  * CNAME only with WEIGHTED routing and without a Route 53 health check.
  */
-function checkDnsRecords(records: readonly DnsRecord[], routingPolicy: RoutingPolicy, healthCheck: HealthCheckConfig | undefined): void {
+export function checkDnsRecords(records: readonly DnsRecord[], routingPolicy: RoutingPolicy, healthCheck: HealthCheckConfig | undefined): void {
   if (records.length === 0) throw invalidInput('DnsConfig.DnsRecords is empty: give at least one record (A, AAAA, A and AAAA, SRV or CNAME).')
   const types = records.map((r) => r.Type)
   const duplicate = types.find((t, i) => types.indexOf(t) !== i)
@@ -63,7 +63,7 @@ function checkDnsRecords(records: readonly DnsRecord[], routingPolicy: RoutingPo
 }
 
 /** A Route 53 health check: not in private DNS namespaces, not beside a custom one, no path for TCP. */
-function checkHealthCheck(ns: NamespaceRecord, hc: HealthCheckConfig, hasCustom: boolean): void {
+export function checkHealthCheck(ns: NamespaceRecord, hc: HealthCheckConfig, hasCustom: boolean): void {
   if (ns.Type === 'DNS_PRIVATE') {
     throw invalidInput('Route 53 health checks (HealthCheckConfig) are not supported in private DNS namespaces; use HealthCheckCustomConfig instead.')
   }

@@ -110,25 +110,31 @@ export async function commit(paths: RegistryPaths, changes: readonly FileChange[
 
 async function apply(paths: RegistryPaths, journal: Journal, crash: (point: CrashPoint) => void = () => {}): Promise<void> {
   const dirs = new Set<string>()
-  for (const [i, entry] of journal.files.entries()) {
+  const applyEntry = async (entry: JournalEntry): Promise<void> => {
     const target = resolveFile(paths, entry.file)
     dirs.add(dirname(target))
     if (entry.staged === undefined) {
       await rm(target, { force: true })
-    } else {
-      const from = join(paths.staging, entry.staged)
-      try {
-        await replace(from, target)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-        // Already renamed by an earlier, interrupted apply of this journal; or the target's folder is new.
-        if (!existsSync(from)) continue
-        await mkdir(dirname(target), { recursive: true })
-        await replace(from, target)
-      }
+      return
     }
-    if (i === 0 && journal.files.length > 1) crash('applying')
+    const from = join(paths.staging, entry.staged)
+    try {
+      await replace(from, target)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      // Already renamed by an earlier, interrupted apply of this journal; or the target's folder is new.
+      if (!existsSync(from)) return
+      await mkdir(dirname(target), { recursive: true })
+      await replace(from, target)
+    }
   }
+  // The first file, then the shards together (a write of a large batch touches many), the registry file last.
+  const [first, ...others] = journal.files
+  const last = others.length > 0 && others[others.length - 1].file === MAIN ? others.pop() : undefined
+  if (first) await applyEntry(first)
+  if (journal.files.length > 1) crash('applying')
+  await Promise.all(others.map(applyEntry))
+  if (last) await applyEntry(last)
   await Promise.all([...dirs].map(syncDir))
   crash('applied')
   // The removal need not be made durable now: the next write's commit point fsyncs this folder before

@@ -169,9 +169,11 @@ export class Snapshot {
   }
 
   private waiting(): OperationRecord[] {
-    const ids = new Set([...this.main.waitingOperations, ...this.added.map((op) => op.Id)])
-    return [...ids]
-      .map((id) => this.operation(id))
+    // Operations added in this call are at hand; only the ones that still wait count. Looking each up
+    // in its bucket again would cost every write of a large batch the whole batch (quadratic).
+    const added = new Set(this.added.map((op) => op.Id))
+    const saved = this.main.waitingOperations.filter((id) => !added.has(id)).map((id) => this.operation(id))
+    return [...saved, ...this.added]
       .filter((op): op is OperationRecord => op !== undefined && op.Effect !== undefined)
       .sort(bySubmission)
   }
