@@ -1,1 +1,1 @@
-export function ensureAwsModels(): string | undefined
+export function ensureAwsModels(parent?: string): string | undefined

@@ -10,15 +10,15 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 
 /**
- * Writes the model copy into a new temporary folder and returns that folder (the AWS_DATA_PATH value),
- * or undefined when Python botocore or its servicediscovery model is missing.
+ * Writes the model copy into a new folder inside `parent` (the caller removes it) and returns that folder
+ * (the AWS_DATA_PATH value), or undefined when Python botocore or its servicediscovery model is missing.
  */
-export function ensureAwsModels() {
+export function ensureAwsModels(parent = tmpdir()) {
   const r = spawnSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' })
   if (r.status !== 0) return undefined
   const src = join(r.stdout.trim(), 'data', 'servicediscovery', '2017-03-14')
   if (!existsSync(join(src, 'service-2.json.gz'))) return undefined
-  const base = mkdtempSync(join(tmpdir(), 'cloudmap-aws-models-'))
+  const base = mkdtempSync(join(parent, 'cloudmap-aws-models-'))
   const dir = join(base, 'servicediscovery', '2017-03-14')
   mkdirSync(dir, { recursive: true })
   const model = JSON.parse(gunzipSync(readFileSync(join(src, 'service-2.json.gz'))).toString('utf8'))

@@ -7,7 +7,7 @@
 //
 //   node scripts/record-help-syntax.mjs
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureAwsModels } from './aws-models.mjs'
@@ -15,6 +15,8 @@ import { ensureAwsModels } from './aws-models.mjs'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const AWS = '/usr/bin/aws'
 const dataPath = ensureAwsModels()
+if (!dataPath) throw new Error('Python botocore with the servicediscovery model is needed')
+process.on('exit', () => rmSync(dataPath, { recursive: true, force: true }))
 const operations = JSON.parse(spawnSync('python3', ['-c', 'import botocore.session as s, json; m = s.get_session().get_service_model("servicediscovery"); print(json.dumps(list(m.operation_names)))'], { encoding: 'utf8', env: { ...process.env, AWS_DATA_PATH: dataPath } }).stdout)
 
 /** botocore's xform_name. */
