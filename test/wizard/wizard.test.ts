@@ -352,6 +352,47 @@ describe('creating, all or nothing', () => {
     expect([after.namespaces, after.services]).toEqual([[], []])
   })
 
+  it('on Ctrl-C while a registration is in progress, lets it finish and removes the instance too: nothing is reported left', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cloudmap-apply-')), 'registry.json')
+    // Operations stay SUBMITTED, then PENDING, for a while, as on AWS.
+    const local = new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', seed: 'x', operationDelayMs: 150 })
+    let pressed = false
+    const registry: Registry = {
+      async invoke<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> {
+        const output = await local.invoke(op, input)
+        // Ctrl-C arrives as soon as the first registration was submitted.
+        if (op === 'RegisterInstance') pressed = true
+        return output
+      },
+      close: () => local.close(),
+    }
+    const log: string[] = []
+    const error = (await applyAnswers(registry, ANSWERS, { interrupted: () => pressed, log: (l) => log.push(l), pollIntervalMs: 20 }).catch((e: unknown) => e)) as ApplyError
+    expect(error).toBeInstanceOf(ApplyError)
+    expect(error).toMatchObject({ interrupted: true, leftovers: [] })
+    expect(log.filter((l) => l.startsWith('✖'))).toEqual(['✖ removed instance web-1 of web', expect.stringMatching(/^✖ removed service api /), expect.stringMatching(/^✖ removed service web /), expect.stringMatching(/^✖ removed namespace shop /)])
+    const after = await inspectRegistry(path)
+    expect([after.namespaces, after.services]).toEqual([[], []])
+  })
+
+  it('does not report as left what is gone although its removal failed', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cloudmap-apply-')), 'registry.json')
+    const base = faulty(path, 'CreateService', 2)
+    const registry: Registry = {
+      // The endpoint deletes the namespace but the answer is lost.
+      invoke: async (op, input) => {
+        const output = await base.invoke(op, input)
+        if (op === 'DeleteNamespace') throw serviceError('ServiceUnavailable', 'connection reset', 503)
+        return output
+      },
+      close: () => base.close(),
+    }
+    const log: string[] = []
+    const error = (await applyAnswers(registry, ANSWERS, { interrupted: () => false, log: (l) => log.push(l) }).catch((e: unknown) => e)) as ApplyError
+    expect(error.leftovers).toEqual([])
+    expect(log).toContainEqual(expect.stringMatching(/^✖ namespace shop \(ns-\w+\) is gone$/))
+  })
+
   it('lists what it could not remove, with the commands that would', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'cloudmap-apply-')), 'registry.json')
     const base = faulty(path, 'CreateService', 2)
