@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
 import { generate } from '../bench/generate.mjs'
+import { ensureAwsModels } from './aws-models.mjs'
 import { benchServe } from '../bench/serve.mjs'
 import { benchDns, dnsperfVersion } from '../bench/dns.mjs'
 
@@ -586,22 +587,17 @@ async function main() {
     { key: 'cloudmap get-instance (local registry)', ...cloudmap(registries.empty, 'get-instance', '--service-id', emptyService, '--instance-id', 'i-0-0-0') },
   ]
   let moto
-  let awsNote
   if (MOTO) {
     moto = await startMoto()
     const { srv } = await seedOverApi(moto.url, 1)
-    if (AWS) {
-      const env = baseEnv({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' })
-      const port = new URL(moto.url).port
-      // The AWS CLI sends discover-instances to data-<endpoint host>: that needs a name with a resolvable
-      // data- twin (such as sd.test and data-sd.test in the host file); 127.0.0.1 has none.
-      const twin = ['sd.test', 'data-sd.test'].every((h) => spawnSync('getent', ['hosts', h]).status === 0)
-      if (twin) {
-        startEntries.push({ key: 'aws servicediscovery discover-instances (moto_server)', argv: [AWS, 'servicediscovery', 'discover-instances', '--namespace-name', 'bench', '--service-name', 'web', '--endpoint-url', `http://sd.test:${port}`, '--output', 'json'], env })
-      } else {
-        awsNote = '(aws discover-instances needs a host name whose data- twin resolves, such as sd.test and data-sd.test in /etc/hosts: not set up here, so only get-instance is compared.)'
-      }
-      startEntries.push({ key: 'aws servicediscovery get-instance (moto_server)', argv: [AWS, 'servicediscovery', 'get-instance', '--service-id', srv, '--instance-id', 'i-0', '--endpoint-url', `http://127.0.0.1:${port}`, '--output', 'json'], env })
+    // The AWS CLI sends discover-instances to data-<endpoint host>: it gets botocore's model without that
+    // host prefix (AWS_DATA_PATH, scripts/aws-models.mjs), so 127.0.0.1 serves it and no host file entry is needed.
+    const dataPath = AWS ? ensureAwsModels(work) : undefined
+    if (AWS && dataPath) {
+      const env = baseEnv({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_DATA_PATH: dataPath })
+      const endpoint = `http://127.0.0.1:${new URL(moto.url).port}`
+      startEntries.push({ key: 'aws servicediscovery discover-instances (moto_server)', argv: [AWS, 'servicediscovery', 'discover-instances', '--namespace-name', 'bench', '--service-name', 'web', '--endpoint-url', endpoint, '--output', 'json'], env })
+      startEntries.push({ key: 'aws servicediscovery get-instance (moto_server)', argv: [AWS, 'servicediscovery', 'get-instance', '--service-id', srv, '--instance-id', 'i-0', '--endpoint-url', endpoint, '--output', 'json'], env })
     }
   }
   const start = measure(startEntries)
@@ -611,7 +607,6 @@ async function main() {
     startEntries.map((e) => [e.key, fmt(start[e.key].ms), ratio(start[e.key].ms, node0), mb(start[e.key].rssMb)]),
   )
   if (!AWS || !MOTO) print(`(${!AWS ? '/usr/bin/aws is not installed' : 'moto_server is not installed'}: the AWS CLI rows are missing.)\n`)
-  if (awsNote) print(`${awsNote}\n`)
   const coldRatio = start['cloudmap discover-instances (local registry)'].ms / node0
 
   // --- 2. Scale ---------------------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 // Generates src/model/servicediscovery.ts (runtime operation table and shapes) and
 // src/model/api-types.ts (TypeScript types of every input/output shape) from botocore's
 // AWS Cloud Map model. The model is Apache-2.0 (aws/botocore); we take names, types and
-// constraints from it and write every help sentence ourselves (SUMMARIES below).
-// The one exception is MEMBER_DOCS: the first sentence of the model's documentation of every member
+// constraints from it, and one line of help per operation in our own words (SUMMARIES below).
+// src/model/help-docs.ts carries the model's documentation of each operation and of each of its
+// parameters as plain text, for `cloudmap CMD --help` (as `aws servicediscovery CMD help` shows it);
+// it is loaded only when help is printed.
+// MEMBER_DOCS is the first sentence of the model's documentation of every member
 // reachable from an operation's input, which `--generate-cli-skeleton yaml-input` prints as comments
 // exactly as the AWS CLI does (awscli/customizations/utils.py get_shape_doc_overview: XML stripped,
 // cut at the first '.' or ':', '.' put back, line breaks as spaces). They are facts of the model,
-// reproduced only for that skeleton; help text does not use them.
+// reproduced for that skeleton.
 //
 //   node scripts/gen-model.mjs [path/to/service-2.json(.gz)]
 // Without an argument the model is read from the botocore package of `python3`.
@@ -183,6 +186,74 @@ export type OperationName = (typeof OPERATIONS)[number]['name']
  * generator): the comments of \`--generate-cli-skeleton yaml-input\`, nothing else.
  */
 export const MEMBER_DOCS: Record<string, Record<string, string>> = ${JSON.stringify(inputMemberDocs(), null, 2)}
+`)
+
+/**
+ * The model's documentation (HTML) as plain text: one paragraph a line, list items as `- ` (two spaces
+ * more per nesting level), <note> and <important> as `Note:` / `Important:` paragraphs, markup and links
+ * reduced to their text. Python's html.parser reads the markup as the model's own tools do.
+ */
+function plainDocs(docs) {
+  return JSON.parse(
+    execFileSync(
+      'python3',
+      [
+        '-c',
+        [
+          'import json, sys, html.parser',
+          'BLOCKS = {"p", "div", "dl", "dt", "dd", "br", "h1", "h2", "h3", "h4", "li", "note", "important", "ul", "ol"}',
+          'class Text(html.parser.HTMLParser):',
+          '    def __init__(self):',
+          '        super().__init__(convert_charrefs=True); self.lines = []; self.words = []; self.depth = 0; self.prefix = ""',
+          '    def flush(self):',
+          '        text = " ".join("".join(self.words).split()); self.words = []',
+          '        if text: self.lines.append(self.prefix + text); self.prefix = "  " * self.depth if self.depth else ""',
+          '    def handle_starttag(self, tag, attrs):',
+          '        if tag not in BLOCKS: return',
+          '        self.flush()',
+          '        if tag in ("ul", "ol"): self.depth += 1; self.prefix = ""',
+          '        elif tag == "li": self.prefix = "  " * (self.depth - 1) + "- "',
+          '        elif tag == "note": self.prefix = "Note: "',
+          '        elif tag == "important": self.prefix = "Important: "',
+          '    def handle_endtag(self, tag):',
+          '        if tag not in BLOCKS: return',
+          '        self.flush()',
+          '        if tag in ("ul", "ol"): self.depth -= 1',
+          '        if tag in ("ul", "ol", "li", "note", "important"): self.prefix = "  " * self.depth if self.depth else ""',
+          '    def handle_data(self, data): self.words.append(data)',
+          'def plain(doc):',
+          '    t = Text(); t.feed(doc); t.close(); t.flush(); return "\\n".join(t.lines)',
+          'json.dump({k: plain(v) for k, v in json.load(sys.stdin).items()}, sys.stdout)',
+        ].join('\n'),
+      ],
+      { input: JSON.stringify(docs), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    ),
+  )
+}
+
+/** Per operation: its documentation and that of each input member (the member reference's own wins). */
+function helpDocs() {
+  const raw = {}
+  for (const op of Object.values(model.operations)) {
+    raw[op.name] = op.documentation ?? ''
+    for (const [member, ref] of Object.entries(model.shapes[op.input.shape].members)) {
+      raw[`${op.name}\u0000${member}`] = 'documentation' in ref ? ref.documentation : (model.shapes[ref.shape].documentation ?? '')
+    }
+  }
+  const text = plainDocs(raw)
+  const docs = {}
+  for (const op of Object.values(model.operations)) {
+    docs[op.name] = { operation: text[op.name], members: Object.fromEntries(Object.keys(model.shapes[op.input.shape].members).map((m) => [m, text[`${op.name}\u0000${m}`]])) }
+  }
+  return docs
+}
+
+writeFileSync(join(root, 'src/model/help-docs.ts'), `${header}
+/**
+ * The model's documentation of each operation and of each of its parameters, in plain text (one paragraph
+ * a line, list items as \`- \`): what \`cloudmap CMD --help\` shows. Imported only by the help class.
+ */
+export const HELP_DOCS: Record<string, { operation: string; members: Record<string, string> }> = ${JSON.stringify(helpDocs(), null, 2)}
 `)
 
 // TypeScript types for the shapes; long 'Revision' is a bigint because AWS's values exceed 2^53.

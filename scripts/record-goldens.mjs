@@ -4,14 +4,14 @@
 //   node scripts/record-goldens.mjs [--out test/golden/fixtures] [--keep]
 //
 // What it does:
-//   1. builds the 30-operation servicediscovery model for /usr/bin/aws in <repo>/.aws-models (from the
-//      Python botocore on this machine; .aws-models is git-ignored) and uses it through AWS_DATA_PATH;
-//   2. makes sure /etc/hosts resolves `sd.test` and `data-sd.test` (the AWS CLI sends DiscoverInstances to
-//      `data-<host>`, even with --endpoint-url);
+//   1. gives /usr/bin/aws the 30-operation servicediscovery model of the Python botocore on this machine
+//      through AWS_DATA_PATH (scripts/aws-models.mjs), less DiscoverInstances' `data-` host prefix, so that
+//      the AWS CLI sends every request to the endpoint itself and no host file entry is needed;
+//   2. changes nothing on the machine (no host file entry, no system file);
 //   3. starts `moto_server -H 127.0.0.1 -p <free port>` and, in front of it, a small recording HTTP proxy
 //      (node:http) that forwards every request and records, per request, the X-Amz-Target operation, the
 //      Host header, the request body, and the raw response status and body;
-//   4. runs the scenario below through `/usr/bin/aws servicediscovery ... --endpoint-url http://sd.test:<proxy>`
+//   4. runs the scenario below through `/usr/bin/aws servicediscovery ... --endpoint-url http://127.0.0.1:<proxy>`
 //      with AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_PAGER= TZ=UTC,
 //      stdout a pipe (tables 80 columns wide);
 //   5. writes one fixture per command: test/golden/fixtures/<NN>-<name>.json =
@@ -24,7 +24,8 @@
 // Old fixtures in the output folder are removed first (only files matching NN-*.json).
 
 import { spawn, spawnSync } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { ensureAwsModels } from './aws-models.mjs'
 import http from 'node:http'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -34,7 +35,6 @@ import { gunzipSync } from 'node:zlib'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const AWS = process.env.AWS_CLI ?? '/usr/bin/aws'
-const HOST = 'sd.test'
 const FORMATS = ['json', 'text', 'table', 'yaml', 'yaml-stream']
 
 const args = process.argv.slice(2)
@@ -44,27 +44,6 @@ const KEEP = args.includes('--keep')
 
 // ---------------------------------------------------------------------------------------------------------
 // environment
-
-/** The 30-operation model for the AWS CLI, copied from the Python botocore package (the README's recipe). */
-export function ensureAwsModels(root = ROOT) {
-  const dir = join(root, '.aws-models', 'servicediscovery', '2017-03-14')
-  if (existsSync(join(dir, 'service-2.json')) && existsSync(join(dir, 'paginators-1.json'))) return join(root, '.aws-models')
-  const r = spawnSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`cannot locate Python botocore for the 30-operation model: ${r.stderr}`)
-  const src = join(r.stdout.trim(), 'data', 'servicediscovery', '2017-03-14')
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'service-2.json'), gunzipSync(readFileSync(join(src, 'service-2.json.gz'))))
-  for (const f of readdirSync(src)) if (f.startsWith('paginators-1')) copyFileSync(join(src, f), join(dir, f))
-  return join(root, '.aws-models')
-}
-
-function ensureHosts() {
-  const hosts = readFileSync('/etc/hosts', 'utf8')
-  const has = (name) => hosts.split('\n').some((l) => !l.trim().startsWith('#') && l.split(/\s+/).slice(1).includes(name))
-  if (has(HOST) && has(`data-${HOST}`)) return
-  appendFileSync('/etc/hosts', `\n127.0.0.1 ${HOST} data-${HOST}\n`)
-  console.error(`added "127.0.0.1 ${HOST} data-${HOST}" to /etc/hosts`)
-}
 
 function freePort() {
   return new Promise((res, rej) => {
@@ -343,7 +322,8 @@ function pagesOf(log) {
 async function main() {
   if (!existsSync(AWS)) throw new Error(`${AWS} not found (apt-get install -y awscli)`)
   const dataPath = ensureAwsModels()
-  ensureHosts()
+  if (!dataPath) throw new Error('Python botocore with the servicediscovery model is needed (pip install botocore)')
+  process.on('exit', () => rmSync(dataPath, { recursive: true, force: true }))
   const motoPort = await freePort()
   // Its own process group (detached), so the pyenv shim's exec chain is ended with it, by that group's id.
   const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
@@ -366,7 +346,7 @@ async function main() {
   try {
     await waitForPort(motoPort)
     const env = awsEnv(dataPath)
-    const endpoint = `http://${HOST}:${proxy.port}`
+    const endpoint = `http://127.0.0.1:${proxy.port}`
     const version = await run(AWS, ['--version'], env)
 
     mkdirSync(OUT, { recursive: true })
@@ -430,7 +410,7 @@ async function main() {
         '  `--endpoint-url` and `--output`;',
         '- `operation`: the API operation;',
         '- `pages`: every HTTP request the AWS CLI made, in order: `request` (the JSON body sent), `response` (the',
-        '  raw response body text), `status`, `host` (the Host header: DiscoverInstances goes to `data-sd.test`);',
+        '  raw response body text), `status`, `host` (the Host header);',
         '- `stdout`: the AWS CLI\'s stdout for each `--output` format (read-only commands: json, text, table, yaml,',
         '  yaml-stream; writes: json only, as a re-run would change the state);',
         '- `stderr`, `exitCode`: of the json run (error fixtures: the 2.9.19 stderr wording).',

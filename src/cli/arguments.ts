@@ -103,8 +103,8 @@ function constraintHelp(s: Shape): string {
 function memberHelp(member: string, s: Shape, token: boolean): string {
   const kind = describeShape(s)
   const extra = token ? ' Filled with a random UUID when omitted.' : ''
-  const shorthand = s.type === 'structure' || (s.type === 'list' && shape(s.member).type === 'structure') ? ' Shorthand (Key=Value,...) or JSON.' : ''
-  return `${member}: ${kind}${constraintHelp(s)}.${shorthand}${extra}`
+  // The documentation and the Shorthand/JSON syntax are under PARAMETERS (src/help.ts).
+  return `${member}: ${kind}${constraintHelp(s)}.${extra}`
 }
 
 /** The arguments of one operation command: its model members, then paging, input and global options. */

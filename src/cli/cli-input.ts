@@ -1,8 +1,9 @@
 import { loadParamfile } from '../args/paramfile.js'
 import { parsePythonJson } from '../args/python-json.js'
-import type { Tags } from 'yaml'
+import type { ScalarTag, Tags } from 'yaml'
+import { PyDateTime, PyValueError, YAML_TIMESTAMP, yamlTimestamp } from '../python/datetime.js'
 import { pyClass, pyFloat, pyNumber } from '../python/values.js'
-import { paramError } from '../registry/errors.js'
+import { CloudmapError, paramError } from '../registry/errors.js'
 import type { ParsedArgs } from './argv.js'
 
 /**
@@ -64,16 +65,37 @@ function loadJson(text: string): unknown {
 
 /**
  * ruamel.yaml's safe loader (YAML 1.2, merge keys); an empty document is None. Integers stay exact
- * (bigint beyond 2^53, as Python's int).
+ * (bigint beyond 2^53, as Python's int); timestamps are Python dates and datetimes (src/python/datetime.ts).
  */
 async function loadYaml(text: string): Promise<unknown> {
   // Loaded only when needed: most commands never read YAML.
   const { parse } = await import('yaml')
+  // A timestamp Python's datetime refuses (month 13) is a ValueError, not a YAML error: the AWS CLI
+  // prints its message and exits 255.
+  let invalidDate: PyValueError | undefined
+  const timestamp: ScalarTag = {
+    tag: 'tag:yaml.org,2002:timestamp',
+    default: true,
+    test: YAML_TIMESTAMP,
+    identify: (value) => value instanceof PyDateTime,
+    resolve: (source: string) => {
+      try {
+        return yamlTimestamp(source)
+      } catch (error) {
+        if (!(error instanceof PyValueError)) throw error
+        invalidDate ??= error
+        return null
+      }
+    },
+  }
+  let document: unknown
   try {
-    return exactIntegers(parse(text, { version: '1.2', merge: true, intAsBigInt: true, customTags: pythonFloatTags }))
+    document = parse(text, { version: '1.2', merge: true, intAsBigInt: true, customTags: (tags) => [timestamp, ...pythonFloatTags(tags)] })
   } catch {
     throw paramError("Error parsing parameter 'cli-input-yaml': Invalid YAML received.")
   }
+  if (invalidDate) throw new CloudmapError('other', invalidDate.message)
+  return exactIntegers(document)
 }
 
 /** YAML floats as Python floats (`1.0` stays a float, as ruamel.yaml loads it). */
@@ -93,6 +115,7 @@ function pythonFloatTags(tags: Tags): Tags {
 
 function exactIntegers(value: unknown): unknown {
   if (pyNumber(value) !== null && typeof value === 'object') return value
+  if (value instanceof PyDateTime) return value
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value
   if (Array.isArray(value)) return value.map(exactIntegers)
   if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {

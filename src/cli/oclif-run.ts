@@ -11,7 +11,10 @@ export async function runOclif(argv: string[], root: string): Promise<void> {
   // The autocomplete plugin writes its cache into oclif's cache folder: beside cloudmap's settings when
   // those were moved (CLOUDMAP_CONFIG_DIR), so that a sandboxed setup writes nothing elsewhere.
   if (process.env.CLOUDMAP_CONFIG_DIR && !process.env.CLOUDMAP_CACHE_DIR) process.env.CLOUDMAP_CACHE_DIR = join(process.env.CLOUDMAP_CONFIG_DIR, 'cache')
-  const { flush, run } = await import('@oclif/core')
+  const { flush, run, settings } = await import('@oclif/core')
+  // bin/run.js runs the compiled dist/: oclif must not look for TypeScript sources of the help class
+  // (under NODE_ENV=test or development it would, and warn that it found none).
+  settings.enableAutoTranspile = false
   try {
     await run(argv, root)
     await flush()

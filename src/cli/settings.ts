@@ -26,6 +26,8 @@ export interface Settings {
   color: 'on' | 'off' | 'auto'
   errorFormat: (typeof ERROR_FORMATS)[number]
   noSignRequest: boolean
+  /** Access keys for the remote endpoint instead of the SDK's default chain (init's test keys). */
+  credentials?: { accessKeyId: string; secretAccessKey: string }
   /** --cli-connect-timeout / --cli-read-timeout, seconds (0: no timeout). */
   connectTimeout?: number
   readTimeout?: number

@@ -9,6 +9,8 @@
  *   value is `undefined` are treated as absent).
  */
 
+import { PyDateTime } from './datetime.js'
+
 /** A dict, seen as its (key, value) entries in insertion order. */
 export type PyDictEntries = Array<[string, unknown]>
 
@@ -41,7 +43,8 @@ export function isPyDict(value: unknown): value is Map<unknown, unknown> | Recor
     value !== null &&
     !Array.isArray(value) &&
     !Buffer.isBuffer(value) &&
-    !isLosslessNumber(value)
+    !isLosslessNumber(value) &&
+    !(value instanceof PyDateTime)
   )
 }
 
@@ -107,6 +110,7 @@ export function pyTypeName(value: unknown): string {
   if (typeof value === 'boolean') return 'bool'
   if (typeof value === 'string') return 'str'
   if (Buffer.isBuffer(value)) return 'bytes'
+  if (value instanceof PyDateTime) return value.typeName
   const num = pyNumber(value)
   if (num !== null) return num.kind
   if (isPyList(value)) return 'list'
@@ -184,6 +188,7 @@ export function pyStrRepr(text: string): string {
 export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return pyStrRepr(value)
   if (Buffer.isBuffer(value)) return `b${pyStrRepr(value.toString('latin1'))}`
+  if (value instanceof PyDateTime) return value.repr()
   if (isPyList(value)) return `[${value.map(pyRepr).join(', ')}]`
   if (isPyDict(value)) {
     return `{${pyDictEntries(value)
@@ -199,6 +204,7 @@ export function pyStr(value: unknown): string {
   if (value === true) return 'True'
   if (value === false) return 'False'
   if (typeof value === 'string') return value
+  if (value instanceof PyDateTime) return value.str()
   const num = pyNumber(value)
   if (num !== null) return num.kind === 'int' ? num.digits : pyFloatRepr(num.value)
   return pyRepr(value)

@@ -5,7 +5,21 @@ export type RecordSet = 'A' | 'AAAA' | 'A+AAAA' | 'SRV' | 'CNAME' | 'NONE'
 export type RoutingPolicy = 'MULTIVALUE' | 'WEIGHTED'
 export type HealthKind = 'none' | 'custom' | 'HTTP' | 'HTTPS' | 'TCP'
 
-export type BackendAnswer = { kind: 'local'; registryPath: string } | { kind: 'remote'; endpointUrl: string; region: string; profile?: string }
+/** Keys moto and LocalStack accept (any keys do): offered by init for a local endpoint when none are configured. */
+export const TEST_KEYS = { accessKeyId: 'test', secretAccessKey: 'test' } as const
+
+export type BackendAnswer =
+  | { kind: 'local'; registryPath: string }
+  | {
+      kind: 'remote'
+      endpointUrl: string
+      region: string
+      profile?: string
+      /** Requests go unsigned (--no-sign-request): a local `cloudmap serve` without --auth. */
+      noSignRequest?: boolean
+      /** The test keys (test / test) that moto and LocalStack accept, when no credentials are configured. */
+      testKeys?: boolean
+    }
 
 export interface NamespaceAnswer {
   type: NamespaceType

@@ -45,7 +45,21 @@ export class Interrupted extends Error {
   }
 }
 
-type Undo = { what: string; command: string; run(): Promise<void> }
+/**
+ * One step of the rollback: `run` removes the resource; `gone` tells, after a failed `run`, whether it is
+ * gone all the same (a report must not list as left, with a command that would fail, what is not there).
+ */
+type Undo = { what: string; command: string; run(): Promise<void>; gone(): Promise<boolean> }
+
+/** Whether a Get call says the resource does not exist (NamespaceNotFound, ServiceNotFound, InstanceNotFound). */
+async function notFound(get: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await get()
+    return false
+  } catch (error) {
+    return error instanceof CloudmapError && error.kind === 'service' && /NotFound$/.test(error.code)
+  }
+}
 
 /**
  * Make what the answers describe through the Registry port (so any backend works): the namespace, its
@@ -61,18 +75,23 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
     current = op
     return registry.invoke(op, input)
   }
-  /** Polls an asynchronous operation until it succeeds; `direct` (rolling back) ignores Ctrl-C. */
-  const wait = async (operationId: string | undefined, op: string, direct = false): Promise<Record<string, string>> => {
+  /** Polls an asynchronous operation until it is done (SUCCESS or FAIL); `direct` (rolling back) ignores Ctrl-C. */
+  const settle = async (operationId: string | undefined, op: string, direct: boolean) => {
     if (operationId === undefined) throw new CloudmapError('other', `${op} returned no OperationId.`)
     const deadline = Date.now() + (options.timeoutMs ?? 300_000)
     for (;;) {
       const input = { OperationId: operationId }
       const { Operation } = direct ? await registry.invoke('GetOperation', input) : await call('GetOperation', input)
-      if (Operation?.Status === 'SUCCESS') return Operation.Targets ?? {}
-      if (Operation?.Status === 'FAIL') throw new CloudmapError('service', Operation.ErrorMessage ?? 'The operation failed.', Operation.ErrorCode ?? 'OperationFailed')
+      if (Operation?.Status === 'SUCCESS' || Operation?.Status === 'FAIL') return Operation
       if (Date.now() > deadline) throw new CloudmapError('other', `Operation ${operationId} (${op}) is still ${Operation?.Status ?? 'unknown'}; gave up waiting.`)
       await sleep(options.pollIntervalMs ?? 1000)
     }
+  }
+  /** Polls an asynchronous operation until it succeeds; `direct` (rolling back) ignores Ctrl-C. */
+  const wait = async (operationId: string | undefined, op: string, direct = false): Promise<Record<string, string>> => {
+    const operation = await settle(operationId, op, direct)
+    if (operation.Status === 'FAIL') throw new CloudmapError('service', operation.ErrorMessage ?? 'The operation failed.', operation.ErrorCode ?? 'OperationFailed')
+    return operation.Targets ?? {}
   }
 
   try {
@@ -86,6 +105,7 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
       what: `namespace ${ns.name} (${namespaceId})`,
       command: `cloudmap delete-namespace --id ${namespaceId}`,
       run: async () => void (await wait((await registry.invoke('DeleteNamespace', { Id: namespaceId })).OperationId, 'DeleteNamespace', true)),
+      gone: () => notFound(() => registry.invoke('GetNamespace', { Id: namespaceId })),
     })
 
     const serviceIds = new Map<string, string>()
@@ -95,7 +115,12 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
       if (id === undefined) throw new CloudmapError('other', `CreateService returned no id for ${s.name}.`)
       serviceIds.set(s.name, id)
       options.log(`✔ service ${s.name} (${id})`)
-      undo.push({ what: `service ${s.name} (${id})`, command: `cloudmap delete-service --id ${id}`, run: async () => void (await registry.invoke('DeleteService', { Id: id })) })
+      undo.push({
+        what: `service ${s.name} (${id})`,
+        command: `cloudmap delete-service --id ${id}`,
+        run: async () => void (await registry.invoke('DeleteService', { Id: id })),
+        gone: () => notFound(() => registry.invoke('GetService', { Id: id })),
+      })
     }
 
     for (const i of answers.instances) {
@@ -104,7 +129,13 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
       undo.push({
         what: `instance ${i.id} of ${i.service}`,
         command: `cloudmap deregister-instance --service-id ${serviceId} --instance-id ${i.id}`,
-        run: async () => void (await wait((await registry.invoke('DeregisterInstance', { ServiceId: serviceId, InstanceId: i.id })).OperationId, 'DeregisterInstance', true)),
+        run: async () => {
+          // Ctrl-C may come while the registration is still in progress: Cloud Map refuses another operation
+          // on the instance until it is done, so let it finish first; one that failed left nothing to remove.
+          if ((await settle(registered, 'RegisterInstance', true)).Status === 'FAIL') return
+          await wait((await registry.invoke('DeregisterInstance', { ServiceId: serviceId, InstanceId: i.id })).OperationId, 'DeregisterInstance', true)
+        },
+        gone: () => notFound(() => registry.invoke('GetInstance', { ServiceId: serviceId, InstanceId: i.id })),
       })
       await wait(registered, 'RegisterInstance')
       options.log(`✔ instance ${i.id} in ${i.service}`)
@@ -121,6 +152,10 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
         await step.run()
         options.log(`✖ removed ${step.what}`)
       } catch (undoError) {
+        if (await step.gone()) {
+          options.log(`✖ ${step.what} is gone`)
+          continue
+        }
         leftovers.push(`${step.what}: ${(undoError as Error).message} — remove it with: ${step.command}${options.commandOptions ? ` ${options.commandOptions}` : ''}`)
       }
     }

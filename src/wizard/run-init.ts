@@ -9,7 +9,7 @@ import { operationSpec } from '../model/index.js'
 import { createRegistry } from '../registry/create-registry.js'
 import type { Registry } from '../registry/registry.js'
 import type { BackendAnswer, NamespaceType, WizardAnswers } from './answers.js'
-import { NAMESPACE_TYPES } from './answers.js'
+import { NAMESPACE_TYPES, TEST_KEYS } from './answers.js'
 import { ApplyError, applyAnswers } from './apply.js'
 import { answerProblems } from './check.js'
 import { parseInstanceSpec, parseServiceSpec, SpecError } from './flag-specs.js'
@@ -129,7 +129,11 @@ export async function runInit(flags: InitFlags, io: InitIO): Promise<number> {
     })
     try {
       const b = answers.backend
-      const commandOptions = (b.kind === 'local' ? ['--registry', b.registryPath] : ['--endpoint-url', b.endpointUrl, '--region', b.region, ...(b.profile ? ['--profile', b.profile] : [])]).map(shellQuote).join(' ')
+      const commandOptions = (
+        b.kind === 'local' ? ['--registry', b.registryPath] : ['--endpoint-url', b.endpointUrl, '--region', b.region, ...(b.profile ? ['--profile', b.profile] : []), ...(b.noSignRequest ? ['--no-sign-request'] : [])]
+      )
+        .map(shellQuote)
+        .join(' ')
       await applyAnswers(registry, answers, { interrupted: () => interrupted, log: (l) => io.err(`${l}\n`), pollIntervalMs: io.pollIntervalMs, commandOptions })
     } catch (error) {
       if (!(error instanceof ApplyError)) throw error
@@ -168,7 +172,16 @@ function defaultInterrupt(handler: () => void): () => void {
 /** The settings of a chosen backend: the resolved ones with the wizard's answers on top. */
 export function settingsFor(base: Settings, backend: BackendAnswer): Settings {
   if (backend.kind === 'local') return { ...base, remote: false, endpointUrl: undefined, registryPath: backend.registryPath }
-  return { ...base, remote: true, endpointUrl: backend.endpointUrl, region: backend.region, regionGiven: true, profile: backend.profile }
+  return {
+    ...base,
+    remote: true,
+    endpointUrl: backend.endpointUrl,
+    region: backend.region,
+    regionGiven: true,
+    profile: backend.profile,
+    noSignRequest: backend.noSignRequest ?? base.noSignRequest,
+    ...(backend.testKeys ? { credentials: TEST_KEYS } : {}),
+  }
 }
 
 async function listNamespaces(registry: Registry): Promise<ExistingNamespace[]> {
@@ -275,4 +288,7 @@ async function saveBackend(profile: string, backend: BackendAnswer, io: InitIO):
   if (backend.kind === 'local') store.setMany(profile, { backend: 'local', registry: backend.registryPath })
   else store.setMany(profile, { backend: 'remote', endpoint_url: backend.endpointUrl, region: backend.region })
   io.err(`\nSaved in profile ${profile} of ${store.path}: later commands use ${describeBackend(backend)}.\n`)
+  // A profile holds neither of these: say what later commands need.
+  if (backend.kind === 'remote' && backend.noSignRequest) io.err('Give them --no-sign-request: a profile does not hold it.\n')
+  if (backend.kind === 'remote' && backend.testKeys) io.err(`Export AWS_ACCESS_KEY_ID=${TEST_KEYS.accessKeyId} AWS_SECRET_ACCESS_KEY=${TEST_KEYS.secretAccessKey} for them: a profile does not hold keys.\n`)
 }

@@ -1,5 +1,5 @@
 import type { BackendAnswer, InstanceAnswer, NamespaceAnswer, ServiceAnswer, WizardAnswers } from './answers.js'
-import { instanceAttributes } from './answers.js'
+import { instanceAttributes, TEST_KEYS } from './answers.js'
 
 /** A word for a POSIX shell: as is when safe, else single-quoted. */
 export function shellQuote(word: string): string {
@@ -36,6 +36,7 @@ export function backendExports(backend: BackendAnswer): string[] {
   if (backend.kind === 'local') return [`export CLOUDMAP_REGISTRY=${shellQuote(backend.registryPath)}`]
   const exports = [`export AWS_ENDPOINT_URL_SERVICEDISCOVERY=${shellQuote(backend.endpointUrl)}`, `export AWS_REGION=${shellQuote(backend.region)}`]
   if (backend.profile !== undefined) exports.push(`export AWS_PROFILE=${shellQuote(backend.profile)}`)
+  if (backend.testKeys) exports.push(`export AWS_ACCESS_KEY_ID=${TEST_KEYS.accessKeyId}`, `export AWS_SECRET_ACCESS_KEY=${TEST_KEYS.secretAccessKey}`)
   return exports
 }
 
@@ -86,17 +87,22 @@ export function serviceVariables(services: readonly ServiceAnswer[]): Map<string
   return vars
 }
 
-function namespaceLines(ns: NamespaceAnswer): string[] {
-  const create: Word[] = ['cloudmap', NAMESPACE_COMMANDS[ns.type], '--name', ns.name]
+/** `cloudmap`, with --no-sign-request when the backend takes unsigned requests (no variable says that). */
+function cloudmapWords(backend: BackendAnswer): Word[] {
+  return backend.kind === 'remote' && backend.noSignRequest ? ['cloudmap', '--no-sign-request'] : ['cloudmap']
+}
+
+function namespaceLines(cli: Word[], ns: NamespaceAnswer): string[] {
+  const create: Word[] = [...cli, NAMESPACE_COMMANDS[ns.type], '--name', ns.name]
   if (ns.vpc !== undefined) create.push('--vpc', ns.vpc)
   return [
     line([...create, '--query', 'OperationId', '--output', 'text'], 'op=$(', ')'),
-    line(['cloudmap', 'get-operation', '--operation-id', ref('op'), '--query', 'Operation.Targets.NAMESPACE', '--output', 'text'], 'ns_id=$(', ')'),
+    line([...cli, 'get-operation', '--operation-id', ref('op'), '--query', 'Operation.Targets.NAMESPACE', '--output', 'text'], 'ns_id=$(', ')'),
   ]
 }
 
-function serviceLine(ns: NamespaceAnswer, s: ServiceAnswer, variable: string): string {
-  const words: Word[] = ['cloudmap', 'create-service', '--name', s.name, '--namespace-id', ref('ns_id')]
+function serviceLine(cli: Word[], ns: NamespaceAnswer, s: ServiceAnswer, variable: string): string {
+  const words: Word[] = [...cli, 'create-service', '--name', s.name, '--namespace-id', ref('ns_id')]
   const dns = dnsConfigArgument(s)
   if (dns !== undefined) words.push('--dns-config', dns)
   else if (ns.type !== 'HTTP') words.push('--type', 'HTTP')
@@ -105,12 +111,12 @@ function serviceLine(ns: NamespaceAnswer, s: ServiceAnswer, variable: string): s
 }
 
 /** The OperationId a registration prints is of no use to the script: not shown. */
-function instanceLine(i: InstanceAnswer, variable: string): string {
-  return line(['cloudmap', 'register-instance', '--service-id', ref(variable), '--instance-id', i.id, '--attributes', attributesArgument(instanceAttributes(i))], '', ' >/dev/null')
+function instanceLine(cli: Word[], i: InstanceAnswer, variable: string): string {
+  return line([...cli, 'register-instance', '--service-id', ref(variable), '--instance-id', i.id, '--attributes', attributesArgument(instanceAttributes(i))], '', ' >/dev/null')
 }
 
-export function discoverLine(ns: NamespaceAnswer, s: ServiceAnswer): string {
-  return line(['cloudmap', 'discover-instances', '--namespace-name', ns.name, '--service-name', s.name])
+export function discoverLine(ns: NamespaceAnswer, s: ServiceAnswer, cli: Word[] = ['cloudmap']): string {
+  return line([...cli, 'discover-instances', '--namespace-name', ns.name, '--service-name', s.name])
 }
 
 /**
@@ -119,9 +125,10 @@ export function discoverLine(ns: NamespaceAnswer, s: ServiceAnswer): string {
  */
 export function equivalentScript(answers: Pick<WizardAnswers, 'backend' | 'namespace' | 'services' | 'instances'>): string {
   const vars = serviceVariables(answers.services)
-  const lines = ['#!/bin/sh', 'set -e', ...backendExports(answers.backend), ...namespaceLines(answers.namespace)]
-  for (const s of answers.services) lines.push(serviceLine(answers.namespace, s, vars.get(s.name)!))
-  for (const i of answers.instances) lines.push(instanceLine(i, vars.get(i.service)!))
-  for (const s of answers.services) lines.push(discoverLine(answers.namespace, s))
+  const cli = cloudmapWords(answers.backend)
+  const lines = ['#!/bin/sh', 'set -e', ...backendExports(answers.backend), ...namespaceLines(cli, answers.namespace)]
+  for (const s of answers.services) lines.push(serviceLine(cli, answers.namespace, s, vars.get(s.name)!))
+  for (const i of answers.instances) lines.push(instanceLine(cli, i, vars.get(i.service)!))
+  for (const s of answers.services) lines.push(discoverLine(answers.namespace, s, cli))
   return `${lines.join('\n')}\n`
 }

@@ -5,6 +5,7 @@ import type { Choice, Prompter } from './prompter.js'
 import type { ExistingNamespace } from './rules.js'
 import * as rules from './rules.js'
 import { absolutePath, endpointProblem, regionProblem } from '../config/keys.js'
+import { CloudmapError } from '../registry/errors.js'
 
 /** Answers given as flags; the wizard asks only for the others. */
 export interface GivenAnswers {
@@ -152,20 +153,57 @@ async function askBackend(deps: WizardDeps): Promise<{ backend: BackendAnswer; e
     const profileAnswer =
       given.profile ??
       (await p.input({ message: 'AWS profile for credentials (empty: the SDK default chain)', default: previous.profile ?? defaults.profile ?? '' }))
-    const backend: BackendAnswer = { kind: 'remote', endpointUrl, region }
+    let backend: BackendAnswer = { kind: 'remote', endpointUrl, region }
     if (profileAnswer !== '') backend.profile = profileAnswer
-    p.say(`Checking that ${endpointUrl} answers…`)
-    try {
-      const existing = await deps.probe(backend)
-      p.say(`✔ ${endpointUrl} answers (${existing.length} namespace${existing.length === 1 ? '' : 's'}).`)
-      return { backend, existing }
-    } catch (error) {
-      p.say(`✖ ${endpointUrl} did not answer: ${(error as Error).message}`)
-      p.say('Change the answers, or press Ctrl-C to stop.')
-      given = {}
-      previous = { backend: 'remote', endpointUrl, region, profile: profileAnswer }
+    for (;;) {
+      p.say(`Checking that ${endpointUrl} answers…`)
+      try {
+        const existing = await deps.probe(backend)
+        p.say(`✔ ${endpointUrl} answers (${existing.length} namespace${existing.length === 1 ? '' : 's'}).`)
+        return { backend, existing }
+      } catch (error) {
+        p.say(`✖ ${endpointUrl} did not answer: ${(error as Error).message}`)
+        // A local endpoint (cloudmap serve, moto, LocalStack) with no credentials configured: offer what such
+        // servers take rather than send the user off to configure AWS keys.
+        if (isLoopback(endpointUrl) && isMissingCredentials(error) && !backend.noSignRequest && !backend.testKeys) {
+          const way = await p.select<'unsigned' | 'test' | 'change'>({
+            message: `No AWS credentials are configured. ${endpointUrl} is on this machine: how should requests go?`,
+            default: 'unsigned',
+            choices: [
+              { value: 'unsigned', name: 'Unsigned (--no-sign-request)', description: 'cloudmap serve without --auth takes unsigned requests.' },
+              { value: 'test', name: 'Signed with test keys (test / test)', description: 'moto and LocalStack take any keys. (cloudmap serve --auth takes only its own keys: export them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.)' },
+              { value: 'change', name: 'Change the answers', description: 'Another endpoint, region or AWS profile.' },
+            ],
+          })
+          if (way !== 'change') {
+            backend = way === 'unsigned' ? { ...backend, noSignRequest: true } : { ...backend, testKeys: true }
+            continue
+          }
+        } else {
+          p.say('Change the answers, or press Ctrl-C to stop.')
+        }
+        given = {}
+        previous = { backend: 'remote', endpointUrl, region, profile: profileAnswer }
+        break
+      }
     }
   }
+}
+
+/** An endpoint on this machine: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopback(endpointUrl: string): boolean {
+  let host: string
+  try {
+    host = new URL(endpointUrl).hostname
+  } catch {
+    return false
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]'
+}
+
+/** The SDK found no credentials (the AWS CLI's "Unable to locate credentials", a configuration error). */
+function isMissingCredentials(error: unknown): boolean {
+  return error instanceof CloudmapError && error.kind === 'config' && error.message.startsWith('Unable to locate credentials')
 }
 
 async function askNamespace(p: Prompter, given: GivenAnswers, existing: ExistingNamespace[]): Promise<NamespaceAnswer> {
@@ -261,7 +299,9 @@ async function askInstances(p: Prompter, services: ServiceAnswer[]): Promise<Ins
 }
 
 export function describeBackend(backend: BackendAnswer): string {
-  return backend.kind === 'local' ? `the registry file ${backend.registryPath}` : `${backend.endpointUrl} (${backend.region}${backend.profile ? `, profile ${backend.profile}` : ''})`
+  if (backend.kind === 'local') return `the registry file ${backend.registryPath}`
+  const how = [backend.region, backend.profile && `profile ${backend.profile}`, backend.noSignRequest && 'unsigned', backend.testKeys && 'test keys'].filter(Boolean).join(', ')
+  return `${backend.endpointUrl} (${how})`
 }
 
 export function describeService(s: ServiceAnswer): string {

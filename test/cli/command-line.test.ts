@@ -87,10 +87,11 @@ describe('files and profiles', () => {
 })
 
 describe('help', () => {
-  it('an operation\'s help says its description once', () => {
+  it('an operation\'s help says its summary once (above USAGE), the model\'s documentation under DESCRIPTION', () => {
     const help = runCli(['create-service', '--help']).stdout
     const summary = 'Create a service in a namespace: its DNS records and health check settings.'
-    const description = help.slice(help.indexOf('DESCRIPTION'))
-    expect(description.split(summary)).toHaveLength(2)
+    expect(help.split(summary)).toHaveLength(2)
+    expect(help.indexOf(summary)).toBeLessThan(help.indexOf('USAGE'))
+    expect(help.slice(help.indexOf('DESCRIPTION'))).toMatch(/^DESCRIPTION\n {2}Creates a service\./)
   })
 })

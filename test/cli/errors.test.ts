@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { describeError } from '../../src/cli/report-error.js'
+import { CloudmapError } from '../../src/registry/errors.js'
+import { readCapture } from '../helpers/captures.js'
 import { runCli, tempRegistry } from '../helpers/cli.js'
 
 const USAGE = `usage: cloudmap [options] <command> [parameters]
@@ -18,6 +21,16 @@ describe('errors as the AWS CLI reports them', () => {
     expect(r.status).toBe(254)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe('\ncloudmap: [ERROR]: An error occurred (NamespaceNotFound) when calling the GetNamespace operation: Namespace not found: ns-doesnotexist\n')
+  })
+
+  it('a service error with an empty message: no trailing space, as the current AWS CLI (2.9.19 kept one)', () => {
+    const latest = readCapture('09-02-service-error-empty-message.latest.txt')
+    const old = readCapture('09-02-service-error-empty-message.txt')
+    // The two versions differ (README, "How cloudmap differs"): cloudmap follows the current one.
+    expect(old.stderr).toMatch(/operation: \n$/)
+    const { stderr, exitCode } = describeError(new CloudmapError('service', '', 'OperationNotFound'), 'GetOperation')
+    expect(exitCode).toBe(latest.exitCode)
+    expect(stderr).toBe(latest.stderr.replace('aws: [ERROR]', 'cloudmap: [ERROR]'))
   })
 
   it('a missing required flag: 252, the missing flags in model order, then the usage', () => {

@@ -1,13 +1,13 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OutputFormat } from '../../src/output/render.js'
+import { ensureAwsModels } from '../../scripts/aws-models.mjs'
 import { freePort } from '../helpers/moto.js'
 
 // Interop: the real AWS CLI v2 (/usr/bin/aws with the 30-operation model) and cloudmap (node bin/run.js,
@@ -15,7 +15,8 @@ import { freePort } from '../helpers/moto.js'
 // runs through both and stdout, exit code and the error sentence on stderr must be identical. Writes made
 // through cloudmap are checked by reading them back through both.
 //
-// Skipped (not failed) when /usr/bin/aws, moto_server or the Python botocore model is missing.
+// When /usr/bin/aws, moto_server or the Python botocore model is missing: fails in CI (process.env.CI),
+// skipped with the reason otherwise.
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** The AWS CLI v2 of the reference recipe (INTEROP_AWS_CLI points elsewhere, e.g. a missing path to see the skip). */
@@ -26,30 +27,25 @@ function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0
 }
 
-/**
- * The 30-operation model for the AWS CLI in a scratch folder, from Python's botocore, less the `data-` host
- * prefix of DiscoverInstances / DiscoverInstancesRevision: with it the AWS CLI would send
- * them to data-127.0.0.1, a name that resolves nowhere, and no host file entry is ever needed.
- */
-function ensureAwsModels(): string | undefined {
-  const base = mkdtempSync(join(tmpdir(), 'cloudmap-interop-models-'))
-  const dir = join(base, 'servicediscovery', '2017-03-14')
-  const r = spawnSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' })
-  if (r.status !== 0) return undefined
-  const src = join(r.stdout.trim(), 'data', 'servicediscovery', '2017-03-14')
-  if (!existsSync(join(src, 'service-2.json.gz'))) return undefined
-  mkdirSync(dir, { recursive: true })
-  const model = JSON.parse(gunzipSync(readFileSync(join(src, 'service-2.json.gz'))).toString('utf8')) as { operations: Record<string, { endpoint?: unknown }> }
-  for (const operation of Object.values(model.operations)) delete operation.endpoint
-  writeFileSync(join(dir, 'service-2.json'), JSON.stringify(model))
-  for (const f of readdirSync(src)) if (f.startsWith('paginators-1')) copyFileSync(join(src, f), join(dir, f))
-  return base
-}
-
 const hasAws = existsSync(AWS)
 const hasMoto = onPath('moto_server')
+// The AWS CLI gets botocore's 30-operation model without DiscoverInstances' `data-` host prefix.
 const dataPath = hasAws && hasMoto ? ensureAwsModels() : undefined
-const hasAwsAndMoto = hasAws && hasMoto && dataPath !== undefined
+const missing = [
+  !hasAws && AWS,
+  !hasMoto && 'moto_server',
+  hasAws && hasMoto && !dataPath && "Python botocore's servicediscovery model",
+].filter((m): m is string => typeof m === 'string')
+
+// In CI a missing tool is a broken setup (.ci/run installs them): the suite fails. Locally it is skipped,
+// and the skipped test names what is missing.
+if (missing.length > 0) {
+  describe('interop prerequisites', () => {
+    ;(process.env.CI ? it : it.skip)(`needs ${missing.join(', ')}`, () => {
+      throw new Error(`the interop suite needs ${missing.join(', ')} (.ci/run installs them)`)
+    })
+  })
+}
 
 const EXTRA_FORMATS: OutputFormat[] = ['text', 'table', 'yaml', 'yaml-stream']
 
@@ -125,7 +121,7 @@ const ESCAPING_ATTRIBUTES =
   '"backslash": "C:\\\\dir", "tab": "a\\tb", "newline": "l1\\nl2", "controls": "\\u0001\\u001f\\u007f", ' +
   '"separators": "\\u2028\\u2029", "empty": "", "b": "first", "10": "ten", "9": "nine", "a": "last"}'
 
-describe.skipIf(!hasAwsAndMoto)('interop: /usr/bin/aws and cloudmap against one moto_server', () => {
+describe.skipIf(missing.length > 0)('interop: /usr/bin/aws and cloudmap against one moto_server', () => {
   let moto: ChildProcess | undefined
   let port = 0
   let home = ''
@@ -207,6 +203,7 @@ describe.skipIf(!hasAwsAndMoto)('interop: /usr/bin/aws and cloudmap against one 
   }, 90_000)
 
   afterAll(async () => {
+    if (dataPath) rmSync(dataPath, { recursive: true, force: true })
     if (moto?.pid !== undefined && moto.exitCode === null) {
       const exited = new Promise((r) => moto?.once('exit', r))
       try {

@@ -9,6 +9,8 @@ import type { Input, Output, Registry } from '../../src/registry/registry.js'
 import { ApplyError, applyAnswers } from '../../src/wizard/apply.js'
 import type { InitFlags } from '../../src/wizard/run-init.js'
 import { runInit } from '../../src/wizard/run-init.js'
+import { isLoopback } from '../../src/wizard/wizard.js'
+import { startServeProcess } from '../helpers/serve.js'
 import { inspectRegistry } from './inspect.js'
 import type { Step } from './scripted-prompter.js'
 import { CTRL_C, DEFAULT, ScriptedPrompter } from './scripted-prompter.js'
@@ -225,6 +227,50 @@ describe('the wizard', () => {
     expect((await state()).namespaces).toMatchObject([{ Name: 'shop' }])
   })
 
+  it.each([
+    ['unsigned', 'unsigned', 'cloudmap --no-sign-request create-http-namespace --name shop'],
+    ['test keys', 'test', 'export AWS_SECRET_ACCESS_KEY=test'],
+  ] as const)('offers %s requests for a local cloudmap serve when no credentials are configured', async (_name, way, scriptLine) => {
+    const { run, dir } = scene()
+    const serveRegistry = join(dir, 'served.json')
+    const serve = await startServeProcess([], { CLOUDMAP_REGISTRY: serveRegistry })
+    try {
+      // No credentials anywhere the AWS SDK looks (HOME is the scene's scratch folder).
+      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE']) vi.stubEnv(name, undefined)
+      vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'no-credentials'))
+      vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'no-config'))
+      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
+      const { code, prompter, stdout, stderr } = await run([
+        ['Where should the registry live?', 'remote'],
+        ['Endpoint URL', serve.url],
+        ['Region', 'us-east-1'],
+        ['AWS profile', ''],
+        ['No AWS credentials are configured', way],
+        ['Namespace type', 'HTTP'],
+        ['Namespace name', 'shop'],
+        ['Service name', 'web'],
+        ['Health check', 'none'],
+        ['Add another service?', false],
+        ['Register an instance in web?', false],
+        ['Use this backend by default', false],
+        ['Create it now?', true],
+      ])
+      expect(prompter.said).toContain(`✖ ${serve.url} did not answer: Unable to locate credentials. You can configure credentials by running "aws configure".`)
+      expect(prompter.said).toContain(`✔ ${serve.url} answers (0 namespaces).`)
+      expect(stderr).not.toContain('[ERROR]')
+      expect(code).toBe(0)
+      expect(stdout).toContain(scriptLine)
+      expect((await inspectRegistry(serveRegistry)).namespaces).toMatchObject([{ Name: 'shop' }])
+    } finally {
+      await serve.stop()
+    }
+  })
+
+  it('knows which endpoints are on this machine', () => {
+    expect(['http://127.0.0.1:4566', 'http://localhost:5000/', 'http://[::1]:80', 'http://127.1.2.3'].map(isLoopback)).toEqual([true, true, true, true])
+    expect(['https://servicediscovery.us-east-1.amazonaws.com', 'http://10.0.0.1:4566', 'http://sd.test:80'].map(isLoopback)).toEqual([false, false, false])
+  })
+
   it('refuses a registry file that is not a registry, at the prompt', async () => {
     const { run, dir } = scene()
     const notes = join(dir, 'notes.txt')
@@ -350,6 +396,47 @@ describe('creating, all or nothing', () => {
     expect(stderr.match(/Interrupted/g)).toHaveLength(1)
     const after = await inspectRegistry(registry)
     expect([after.namespaces, after.services]).toEqual([[], []])
+  })
+
+  it('on Ctrl-C while a registration is in progress, lets it finish and removes the instance too: nothing is reported left', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cloudmap-apply-')), 'registry.json')
+    // Operations stay SUBMITTED, then PENDING, for a while, as on AWS.
+    const local = new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', seed: 'x', operationDelayMs: 150 })
+    let pressed = false
+    const registry: Registry = {
+      async invoke<K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> {
+        const output = await local.invoke(op, input)
+        // Ctrl-C arrives as soon as the first registration was submitted.
+        if (op === 'RegisterInstance') pressed = true
+        return output
+      },
+      close: () => local.close(),
+    }
+    const log: string[] = []
+    const error = (await applyAnswers(registry, ANSWERS, { interrupted: () => pressed, log: (l) => log.push(l), pollIntervalMs: 20 }).catch((e: unknown) => e)) as ApplyError
+    expect(error).toBeInstanceOf(ApplyError)
+    expect(error).toMatchObject({ interrupted: true, leftovers: [] })
+    expect(log.filter((l) => l.startsWith('✖'))).toEqual(['✖ removed instance web-1 of web', expect.stringMatching(/^✖ removed service api /), expect.stringMatching(/^✖ removed service web /), expect.stringMatching(/^✖ removed namespace shop /)])
+    const after = await inspectRegistry(path)
+    expect([after.namespaces, after.services]).toEqual([[], []])
+  })
+
+  it('does not report as left what is gone although its removal failed', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cloudmap-apply-')), 'registry.json')
+    const base = faulty(path, 'CreateService', 2)
+    const registry: Registry = {
+      // The endpoint deletes the namespace but the answer is lost.
+      invoke: async (op, input) => {
+        const output = await base.invoke(op, input)
+        if (op === 'DeleteNamespace') throw serviceError('ServiceUnavailable', 'connection reset', 503)
+        return output
+      },
+      close: () => base.close(),
+    }
+    const log: string[] = []
+    const error = (await applyAnswers(registry, ANSWERS, { interrupted: () => false, log: (l) => log.push(l) }).catch((e: unknown) => e)) as ApplyError
+    expect(error.leftovers).toEqual([])
+    expect(log).toContainEqual(expect.stringMatching(/^✖ namespace shop \(ns-\w+\) is gone$/))
   })
 
   it('lists what it could not remove, with the commands that would', async () => {

@@ -58,6 +58,8 @@ export class RemoteRegistry implements Registry {
       // Unsigned: no signature, and no credentials looked up (the SDK would otherwise insist on some).
       config.signer = { sign: async (request) => request }
       config.credentials = { accessKeyId: '', secretAccessKey: '' }
+    } else if (this.settings.credentials !== undefined) {
+      config.credentials = this.settings.credentials
     } else if (this.settings.profile !== undefined) {
       config.profile = this.settings.profile
     }

@@ -1,0 +1,1 @@
+export function ensureAwsModels(parent?: string): string | undefined
