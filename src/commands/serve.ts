@@ -14,6 +14,7 @@ export class Serve extends Command {
     host: Flags.string({ description: 'Address to listen on.', default: '127.0.0.1' }),
     registry: Flags.string({ description: 'Registry file (default: $CLOUDMAP_REGISTRY, else the user data directory).' }),
     region: Flags.string({ description: 'Region used in ARNs (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1).' }),
+    ui: Flags.boolean({ description: 'Serve the live dashboard at /ui/ on the same port (--no-ui turns it off).', default: true, allowNo: true }),
   }
 
   async run(): Promise<void> {
@@ -28,6 +29,7 @@ export class Serve extends Command {
       const log = (line: string) => process.stderr.write(`${line}\n`)
       // The faces the flags ask for; each one's code is imported only when it starts.
       const faces: Face[] = []
+      if (flags.ui) faces.push({ name: 'ui', start: async (ctx) => (await import('../serve/ui/index.js')).startUi(ctx) })
       running = await startServe({
         registryPath: settings.registryPath,
         region: settings.region,

@@ -110,6 +110,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       // Stop accepting, let the requests in flight finish, then stop the faces.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
+      // Event streams (the dashboard's) never finish by themselves.
+      for (const face of httpFaces) face.stop?.()
       await closed
       await stopFaces()
       await registry.close()
