@@ -82,13 +82,13 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
 
   const openStream = (request: IncomingMessage, response: ServerResponse) => {
     if (streams.size >= maxStreams) return sendText(response, 503, `Too many dashboard connections (at most ${maxStreams}).`, { 'retry-after': '5' })
-    response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' })
+    // connection: close: when serve stops and ends the stream, the socket goes with it.
+    response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'close' })
     // retry: the browser reconnects after a second when serve restarts; the page re-reads on every (re)connect.
     response.write('retry: 1000\n\n')
     streams.add(response)
-    const drop = () => streams.delete(response)
-    request.once('close', drop)
-    response.once('close', drop)
+    // The response closes when the page goes away (the request's own 'close' only means its body was read).
+    response.once('close', () => streams.delete(response))
     watch().then(
       () => response.writableEnded || response.write('event: ready\ndata: ready\n\n'),
       (error: unknown) => {

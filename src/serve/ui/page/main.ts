@@ -47,7 +47,7 @@ function dnsText(srv: ServiceView): string {
 }
 
 function healthConfigText(srv: ServiceView): string {
-  if (srv.HealthCheckCustomConfig) return `custom (set with update-instance-custom-health-status)${srv.HealthCheckCustomConfig.FailureThreshold ? `, failure threshold ${srv.HealthCheckCustomConfig.FailureThreshold}` : ''}`
+  if (srv.HealthCheckCustomConfig) return `custom (reported by the application)${srv.HealthCheckCustomConfig.FailureThreshold ? `, failure threshold ${srv.HealthCheckCustomConfig.FailureThreshold}` : ''}`
   const check = srv.HealthCheckConfig
   if (check) return `Route 53 ${check.Type ?? ''} check${check.ResourcePath ? ` of ${check.ResourcePath}` : ''}${check.FailureThreshold ? `, failure threshold ${check.FailureThreshold}` : ''}`
   return 'none (health is UNKNOWN)'
@@ -190,13 +190,17 @@ function KeyForm({ dashboard, state }: { dashboard: Dashboard; state: DashboardS
   </form>`
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
 const LINK_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' }
 
 function Summary({ filtered, snapshot, query }: { filtered: Filtered; snapshot: Snapshot; query: string }) {
   const services = snapshot.namespaces.reduce((n, ns) => n + ns.services.length, 0)
   const counts = healthCounts(snapshot.namespaces.flatMap((ns) => ns.services))
   return html`<p class="summary" aria-live="polite">
-    ${snapshot.namespaces.length} namespaces · ${services} services · ${filtered.totalInstances} instances
+    ${plural(snapshot.namespaces.length, 'namespace')} · ${plural(services, 'service')} · ${plural(filtered.totalInstances, 'instance')}
     ${counts.UNHEALTHY > 0 ? html` · <span class="count health-unhealthy">${counts.UNHEALTHY} unhealthy</span>` : null}
     ${query.trim() ? html` · <strong data-search-result>showing ${filtered.shownInstances} of ${filtered.totalInstances} instances</strong>` : null}
     ${snapshot.hiddenNamespaces > 0 ? html` · <span class="muted">${snapshot.hiddenNamespaces} more not readable with this key</span>` : null}
