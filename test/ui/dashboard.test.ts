@@ -1,14 +1,17 @@
+/// <reference lib="dom" />
+// page.evaluate() callbacks run in the browser: they are typed with the DOM.
+import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Face, FaceContext } from '../../src/serve/faces.js'
 import type { RunningServe } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
-import { ROOT, runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { BIN, ROOT, runCliAsync, tempRegistry } from '../helpers/cli.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
 
@@ -234,5 +237,67 @@ describe.skipIf(!hasChromium)('the dashboard at /ui/ (headless chromium)', { tim
     expect(new Set(data)).toEqual(new Set(['data: ready', 'data: changed']))
     expect(events).not.toContain('web-3')
     expect(events).not.toContain(serviceId)
+  })
+})
+
+describe('the ui face without a browser', () => {
+  it('is on by default in `cloudmap serve`, off with --no-ui', async () => {
+    const { path } = tempRegistry()
+    for (const [flags, status] of [[[], 200], [['--no-ui'], 404]] as const) {
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', path, ...flags], { env: { ...process.env, HOME: dirname(path), AWS_ACCESS_KEY_ID: undefined }, stdio: ['ignore', 'pipe', 'pipe'] })
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = ''
+          child.stdout.setEncoding('utf8').on('data', (d: string) => {
+            out += d
+            const found = /http:\/\/[\d.]+:\d+/.exec(out)
+            if (found) resolve(found[0])
+          })
+          child.once('exit', (code) => reject(new Error(`serve exited ${code}`)))
+        })
+        expect((await get(`${url}/ui/`)).status, flags.join(' ') || 'default').toBe(status)
+      } finally {
+        child.kill('SIGTERM')
+        await new Promise((resolve) => child.once('exit', resolve))
+      }
+    }
+  })
+
+  it('lets serve stop while a page is connected (its change stream is ended)', async () => {
+    const { path } = tempRegistry()
+    const serve = await startServe({ registryPath: path, region: 'us-east-1', accountId: '123456789012', host: '127.0.0.1', port: 0, faces: [{ name: 'ui', start: (ctx) => startUi(ctx) }], log: () => {} })
+    const ended = new Promise<string>((resolve, reject) => {
+      httpRequest(`${serve.url}/ui/events`, (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          text += chunk
+          if (text.includes('event: ready')) void serve.close()
+        })
+        response.on('end', () => resolve(text))
+      })
+        .on('error', reject)
+        .end()
+    })
+    expect(await ended).toContain('event: ready')
+  })
+
+  it('refuses more change streams than its limit with 503, and other methods with 405', async () => {
+    const { path } = tempRegistry()
+    const serve = await startServe({ registryPath: path, region: 'us-east-1', accountId: '123456789012', host: '127.0.0.1', port: 0, faces: [{ name: 'ui', start: (ctx) => startUi(ctx, { maxStreams: 1 }) }], log: () => {} })
+    try {
+      const first = new AbortController()
+      const open = await fetch(`${serve.url}/ui/events`, { signal: first.signal })
+      expect(open.status).toBe(200)
+      const refused = await fetch(`${serve.url}/ui/events`)
+      expect(refused.status).toBe(503)
+      await refused.text()
+      first.abort()
+      const posted = await fetch(`${serve.url}/ui/`, { method: 'POST', body: 'x' })
+      expect(posted.status).toBe(405)
+      await posted.text()
+    } finally {
+      await serve.close()
+    }
   })
 })
