@@ -1,6 +1,8 @@
 import { Command, Flags } from '@oclif/core'
 import { reportFailure } from '../config/command-support.js'
 import type { Face } from '../serve/faces.js'
+import type { GivenKey } from '../serve/auth/rules.js'
+import { CloudmapError } from '../registry/errors.js'
 
 /** `cloudmap serve`: the local registry as a running Cloud Map (server code loads only here, see src/serve/). */
 export class Serve extends Command {
@@ -14,6 +16,10 @@ export class Serve extends Command {
     host: Flags.string({ description: 'Address to listen on.', default: '127.0.0.1' }),
     registry: Flags.string({ description: 'Registry file (default: $CLOUDMAP_REGISTRY, else the user data directory).' }),
     region: Flags.string({ description: 'Region used in ARNs (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1).' }),
+    auth: Flags.string({ description: 'Require AWS Signature V4: accept this access key with full access (repeatable).', multiple: true, helpValue: 'ACCESS_KEY_ID:SECRET' }),
+    'read-only-auth': Flags.string({ description: 'Accept this access key for Get*, List* and Discover* calls only (repeatable).', multiple: true, helpValue: 'ACCESS_KEY_ID:SECRET' }),
+    'auth-file': Flags.string({ description: 'Users, access keys and IAM policies (YAML or JSON); reloaded when it changes.', helpValue: 'FILE' }),
+    'allow-anonymous': Flags.boolean({ description: 'Answer unsigned requests on an address other than loopback when no access key is given.', default: false }),
     ui: Flags.boolean({ description: 'Serve the live dashboard at /ui/ on the same port (--no-ui turns it off).', default: true, allowNo: true }),
   }
 
@@ -29,6 +35,19 @@ export class Serve extends Command {
       const log = (line: string) => process.stderr.write(`${line}\n`)
       // The faces the flags ask for; each one's code is imported only when it starts.
       const faces: Face[] = []
+      const keys = await givenKeys(flags, args)
+      faces.push({
+        name: 'auth',
+        start: async (ctx) =>
+          (await import('../serve/auth/index.js')).startAuth(ctx, {
+            keys,
+            authFile: flags['auth-file'],
+            allowAnonymous: flags['allow-anonymous'],
+            host: flags.host,
+            region: settings.region,
+            accountId: settings.accountId,
+          }),
+      })
       if (flags.ui) faces.push({ name: 'ui', start: async (ctx) => (await import('../serve/ui/index.js')).startUi(ctx) })
       running = await startServe({
         registryPath: settings.registryPath,
@@ -60,4 +79,27 @@ export class Serve extends Command {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop)
     })
   }
+}
+
+/** Keys from --auth, --read-only-auth and the serve_access_key_id / serve_secret_access_key settings (full access). */
+async function givenKeys(flags: { auth?: string[]; 'read-only-auth'?: string[] }, args: Map<string, string>): Promise<GivenKey[]> {
+  const [{ parseKeyFlag }, { resolveConfigured }, { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, defaultRegistryPath }] = await Promise.all([
+    import('../serve/auth/rules.js'),
+    import('../config/resolve.js'),
+    import('../cli/settings.js'),
+  ])
+  const keys: GivenKey[] = []
+  for (const value of flags.auth ?? []) keys.push({ ...parseKeyFlag(value, '--auth'), access: 'full', source: '--auth' })
+  for (const value of flags['read-only-auth'] ?? []) keys.push({ ...parseKeyFlag(value, '--read-only-auth'), access: 'read-only', source: '--read-only-auth' })
+  const { values } = resolveConfigured(args, process.env, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT_ID, registryPath: defaultRegistryPath() })
+  const id = values.serve_access_key_id
+  const secret = values.serve_secret_access_key
+  if (id.value !== undefined || secret.value !== undefined) {
+    if (id.value === undefined || secret.value === undefined) {
+      const [set, unset] = id.value === undefined ? [secret, 'serve_access_key_id'] : [id, 'serve_secret_access_key']
+      throw new CloudmapError('config', `${unset} is not set, but its pair is (${set.location}): set both, or neither. Run \`cloudmap configure set ${unset} VALUE\`.`)
+    }
+    keys.push({ ...parseKeyFlag(`${id.value}:${secret.value}`, 'The serve_access_key_id and serve_secret_access_key settings'), access: 'full', source: `the settings (${id.location})` })
+  }
+  return keys
 }
