@@ -7,6 +7,8 @@
 //   --quick       smaller registries (1k/10k instead of 10k/100k) and fewer runs: a smoke test
 //   --write FILE  also write the results as Markdown (bench/RESULTS.md for the README)
 //   --keep        keep the generated registries (their folder is printed)
+//   --health      only the health-check measurement (DiscoverInstances with and without 200 instances
+//                 probed every second); the full run includes it too
 //
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
@@ -178,8 +180,8 @@ async function startMoto() {
   return { url, stop: () => child.kill('SIGTERM') }
 }
 
-async function startServe(registry) {
-  const child = spawn('node', [BIN, 'serve', '--port', '0', '--registry', registry], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+async function startServe(registry, ...extra) {
+  const child = spawn('node', [BIN, 'serve', '--port', '0', '--registry', registry, ...extra], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   const url = await new Promise((resolve, reject) => {
     let text = ''
@@ -192,7 +194,99 @@ async function startServe(registry) {
     setTimeout(() => reject(new Error('serve did not print its address')), 30_000)
   })
   await waitFor(url)
-  return { url, stop: () => child.kill('SIGTERM') }
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Health checks: serve probing 200 instances every second while a DiscoverInstances load runs.
+
+/**
+ * An HTTP endpoint in its own process (so its work is not charged to the load generator): answers 200
+ * to every probe, and `GET /count` with the number of probes so far.
+ */
+async function startProbeTarget() {
+  const code = `
+    let probes = 0
+    require('node:http').createServer((req, res) => {
+      if (req.url === '/count') return res.end(String(probes))
+      probes++
+      res.end('ok')
+    }).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`
+  const child = spawn('node', ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').once('data', (d) => resolve(Number(d.trim())))
+    child.once('exit', (code) => reject(new Error(`probe target exited ${code}`)))
+  })
+  return { port, count: async () => Number(await (await fetch(`http://127.0.0.1:${port}/count`)).text()), stop: () => child.kill('SIGTERM') }
+}
+
+async function benchHealth() {
+  const INSTANCES = 200
+  const REQUESTS = QUICK ? 1000 : 3000
+  const ROUNDS = QUICK ? 1 : 3
+  print(`## Health checks: DiscoverInstances while ${INSTANCES} instances are probed every second`)
+  print()
+  const target = await startProbeTarget()
+  const registry = join(work, 'health', 'registry.json')
+  let srv
+  // The registry: an HTTP namespace, a service with a Route 53 HTTP health check, 200 instances (all at
+  // the probe target's address), made through serve with health checks off.
+  {
+    const serve = await startServe(registry, '--no-health-checks')
+    const { OperationId } = await call(serve.url, 'CreateHttpNamespace', { Name: 'bench' })
+    const ns = (await call(serve.url, 'GetOperation', { OperationId })).Operation.Targets.NAMESPACE
+    srv = (await call(serve.url, 'CreateService', { Name: 'web', NamespaceId: ns, HealthCheckConfig: { Type: 'HTTP', ResourcePath: '/health', FailureThreshold: 3 } })).Service.Id
+    await rate(INSTANCES, 8, (i) => call(serve.url, 'RegisterInstance', { ServiceId: srv, InstanceId: `i-${i}`, Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(target.port) } }))
+    await serve.stop()
+  }
+  const discover = (url) => call(url, 'DiscoverInstances', { NamespaceName: 'bench', ServiceName: 'web', HealthStatus: 'ALL', MaxResults: 10 })
+  const rates = { off: [], on: [] }
+  const probeRates = []
+  let unhealthy = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of ['off', 'on']) {
+      const serve = await startServe(registry, ...(mode === 'on' ? ['--health-interval', '1'] : ['--no-health-checks']))
+      await rate(200, 8, () => discover(serve.url)) // warm-up
+      if (mode === 'on') {
+        // Every instance probed at least once (the first probes are spread over the first second).
+        const start = await target.count()
+        const deadline = Date.now() + 30_000
+        while ((await target.count()) - start < INSTANCES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      }
+      const probesBefore = await target.count()
+      const started = process.hrtime.bigint()
+      rates[mode].push(await rate(REQUESTS, 8, () => discover(serve.url)))
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      if (mode === 'on') {
+        probeRates.push(((await target.count()) - probesBefore) / seconds)
+        const { Status: status } = await call(serve.url, 'GetInstancesHealthStatus', { ServiceId: srv })
+        unhealthy = Math.max(unhealthy, Object.values(status).filter((s) => s !== 'HEALTHY').length)
+      }
+      await serve.stop()
+    }
+  }
+  target.stop()
+  const off = median(rates.off)
+  const on = median(rates.on)
+  print(`${REQUESTS} DiscoverInstances requests (HealthStatus ALL, MaxResults 10), 8 in flight, keep-alive; ${ROUNDS} round(s) of serve`)
+  print(`started without health checks, then with \`--health-interval 1\`; medians. The probe target runs in its own process.`)
+  print()
+  table(
+    ['serve', 'DiscoverInstances', 'probes answered', 'instances not HEALTHY'],
+    [
+      ['`--no-health-checks`', `${off.toFixed(0)}/s`, '0/s', '-'],
+      [`\`--health-interval 1\` (${INSTANCES} instances)`, `${on.toFixed(0)}/s (${ratio(on, off)})`, `${median(probeRates).toFixed(0)}/s`, String(unhealthy)],
+    ],
+  )
+  return { off, on, probes: median(probeRates) }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -414,7 +508,7 @@ async function main() {
         get: await rate(count, 8, (i) => call(t.url, 'GetInstance', { ServiceId: t.srv, InstanceId: `i-${i % 10}` })),
       }
     }
-    serve.stop()
+    await serve.stop()
     // The store by itself, in this process: what serve's writes cost without HTTP, one at a time and
     // with 8 in flight (writes in flight together are saved in one commit).
     const { LocalRegistry } = await import('../dist/backends/local/local-registry.js')
@@ -438,6 +532,10 @@ async function main() {
   }
   moto?.stop()
 
+  // --- 5. Health checks -------------------------------------------------------------------------------
+  const health = serveBuilt ? await benchHealth() : undefined
+  print()
+
   // --- Goals ------------------------------------------------------------------------------------------
   print('## Goals')
   print()
@@ -452,6 +550,7 @@ async function main() {
       [`one-service commands at ${big.label} instances`, 'close to empty (≤ 1.25x)', `≤ ${ratio(worst, 1)}`, worst <= 1.25 ? 'yes' : 'no'],
       [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
       [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
+      ['DiscoverInstances while serve probes 200 instances every second', 'keeps its rate (≥ 0.8x)', health ? ratio(health.on, health.off) : 'serve not built', health ? (health.on >= 0.8 * health.off ? 'yes' : 'no') : 'n/a'],
       ['serve vs moto_server', 'request rate', serveRows ? serveRows.map((r) => `${r[0]} ${r[3]}`).join(', ') : 'serve not built', serveRows ? (serveSlower.length === 0 ? 'yes' : `no: ${serveSlower.join(', ')} slower`) : 'n/a'],
     ],
   )
@@ -462,8 +561,18 @@ async function main() {
   }
 }
 
+/** `--health`: the health-check measurement alone. */
+async function healthOnly() {
+  print('# cloudmap benchmarks: health checks only (`node scripts/bench.mjs --health`)')
+  print()
+  for (const line of machine()) print(line)
+  print()
+  await benchHealth()
+  if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
+}
+
 try {
-  await main()
+  await (flag('--health') ? healthOnly() : main())
 } finally {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
   if (flag('--keep')) console.error(`(registries kept in ${work})`)

@@ -4,12 +4,15 @@ import type { Face } from '../serve/faces.js'
 import type { GivenKey } from '../serve/auth/rules.js'
 import { CloudmapError } from '../registry/errors.js'
 
+/** Health checks in flight at most (the others wait for their turn). */
+const HEALTH_CONCURRENCY = 64
+
 /** `cloudmap serve`: the local registry as a running Cloud Map (server code loads only here, see src/serve/). */
 export class Serve extends Command {
   static override id = 'serve'
   static override summary = 'Serve the local registry over the AWS Cloud Map API (JSON 1.1), for AWS SDKs, the AWS CLI and Terraform.'
   static override description =
-    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or AWS_ENDPOINT_URL_SERVICEDISCOVERY (SDKs, Terraform); the environment to set is printed on stderr at start. Port 0 picks a free port; the address is printed on stdout. SIGINT or SIGTERM finishes the requests in flight, then exits 0.'
+    'Answers Cloud Map API calls at http://HOST:PORT/ from the local registry file, which scripts may keep using at the same time. Point clients at it with --endpoint-url (AWS CLI, cloudmap) or AWS_ENDPOINT_URL_SERVICEDISCOVERY (SDKs, Terraform); the environment to set is printed on stderr at start. Port 0 picks a free port; the address is printed on stdout. While it runs it probes the instances of services with a Route 53 health check (HTTP, HTTPS, TCP) every --health-interval seconds and records their status, which discover-instances and get-instances-health-status report; without serve nothing probes. SIGINT or SIGTERM finishes the requests in flight, then exits 0.'
   static override examples = ['<%= config.bin %> serve --port 4566', 'AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x <%= config.bin %> list-namespaces --endpoint-url http://127.0.0.1:4566']
   static override flags = {
     port: Flags.integer({ description: 'TCP port to listen on (0: any free port).', default: 4566 }),
@@ -20,6 +23,13 @@ export class Serve extends Command {
     'read-only-auth': Flags.string({ description: 'Accept this access key for Get*, List* and Discover* calls only (repeatable).', multiple: true, helpValue: 'ACCESS_KEY_ID:SECRET' }),
     'auth-file': Flags.string({ description: 'Users, access keys and IAM policies (YAML or JSON); reloaded when it changes.', helpValue: 'FILE' }),
     'allow-anonymous': Flags.boolean({ description: 'Answer unsigned requests on an address other than loopback when no access key is given.', default: false }),
+    'health-checks': Flags.boolean({
+      description: 'Probe the instances of services with a Route 53 health check (HealthCheckConfig) and record their status; --no-health-checks leaves every status as last recorded.',
+      default: true,
+      allowNo: true,
+    }),
+    'health-interval': Flags.integer({ description: 'Seconds between two health checks of one instance (Route 53: 30).', default: 30, min: 1 }),
+    'health-timeout': Flags.integer({ description: 'Seconds a health check may take before it counts as a failure.', default: 4, min: 1 }),
     ui: Flags.boolean({ description: 'Serve the live dashboard at /ui/ on the same port (--no-ui turns it off).', default: true, allowNo: true }),
   }
 
@@ -48,6 +58,10 @@ export class Serve extends Command {
             accountId: settings.accountId,
           }),
       })
+      if (flags['health-checks']) {
+        const health = { intervalMs: flags['health-interval'] * 1000, timeoutMs: flags['health-timeout'] * 1000, concurrency: HEALTH_CONCURRENCY }
+        faces.push({ name: 'health', start: async (context) => (await import('../serve/health/index.js')).startHealth(context, health) })
+      }
       if (flags.ui) faces.push({ name: 'ui', start: async (ctx) => (await import('../serve/ui/index.js')).startUi(ctx) })
       running = await startServe({
         registryPath: settings.registryPath,

@@ -57,6 +57,18 @@ export interface InstanceRecord {
   Attributes: Record<string, string>
   /** Custom health status (services with HealthCheckCustomConfig), from AWS_INIT_HEALTH_STATUS or updates. */
   CustomHealthStatus?: 'HEALTHY' | 'UNHEALTHY'
+  /**
+   * Route 53 health check status (services with HealthCheckConfig) as `cloudmap serve` last probed it,
+   * and when it last changed. Absent until a probe changes it: a new Route 53 health check counts as
+   * healthy until it has data. Written only when the status changes (src/serve/health/).
+   */
+  HealthCheckStatus?: ProbedHealthStatus
+}
+
+/** A probed status and the time it took that value (ISO-8601 UTC). Built in this key order. */
+export interface ProbedHealthStatus {
+  Status: 'HEALTHY' | 'UNHEALTHY'
+  ChangedAt: string
 }
 
 /**

@@ -146,6 +146,9 @@ function apply(state: RegistryState, effect: OperationEffect): string | undefine
       // A custom health check starts HEALTHY unless AWS_INIT_HEALTH_STATUS says otherwise; re-registering
       // keeps the current status unless AWS_INIT_HEALTH_STATUS is given again.
       if (srv.HealthCheckCustomConfig) record.CustomHealthStatus = effect.InitialHealth ?? previous?.CustomHealthStatus ?? 'HEALTHY'
+      // A Route 53 health check is not carried over: "If there's also an existing health check, Cloud Map
+      // deletes the old health check and creates a new one" (RegisterInstance.InstanceId), and a new one
+      // counts as healthy, so the probed HealthCheckStatus of the previous record is dropped.
       instances[record.Id] = record
       bumpRevision(srv)
       return undefined

@@ -80,8 +80,10 @@ function checkAttributes(srv: ServiceRecord, ns: NamespaceRecord, attributes: Re
 export function healthOf(srv: ServiceRecord, instance: InstanceRecord): HealthStatus {
   // Without a health check AWS cannot know: it reports UNKNOWN.
   if (srv.HealthCheckCustomConfig) return instance.CustomHealthStatus ?? 'HEALTHY'
-  // Route 53 checks are not run locally: the endpoint is taken to be healthy.
-  if (srv.HealthCheckConfig) return 'HEALTHY'
+  // Route 53 checks are probed by `cloudmap serve` (src/serve/health/), which records a status only when
+  // it changes; until then the instance is HEALTHY, as a new Route 53 health check counts as healthy
+  // until it has enough data. Without serve nothing probes and the last recorded status stands.
+  if (srv.HealthCheckConfig) return instance.HealthCheckStatus?.Status ?? 'HEALTHY'
   return 'UNKNOWN'
 }
 
