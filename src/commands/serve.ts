@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core'
 import { reportFailure } from '../config/command-support.js'
-import type { Face } from '../serve/faces.js'
+import type { Face, StartedFace } from '../serve/faces.js'
+import type { HealthChecker } from '../serve/health/index.js'
 import type { GivenKey } from '../serve/auth/rules.js'
 import { CloudmapError } from '../registry/errors.js'
 
@@ -62,7 +63,27 @@ export class Serve extends Command {
         const health = { intervalMs: flags['health-interval'] * 1000, timeoutMs: flags['health-timeout'] * 1000, concurrency: HEALTH_CONCURRENCY }
         faces.push({ name: 'health', start: async (context) => (await import('../serve/health/index.js')).startHealth(context, health) })
       }
-      if (flags.ui) faces.push({ name: 'ui', start: async (ctx) => (await import('../serve/ui/index.js')).startUi(ctx) })
+      if (flags.ui) {
+        // The dashboard checks its probe-results requests with the same gate as the API, and reads the prober's reports.
+        const started = new Map<string, StartedFace>()
+        for (const face of faces) {
+          const start = face.start.bind(face)
+          face.start = async (ctx) => {
+            const result = await start(ctx)
+            started.set(face.name, result)
+            return result
+          }
+        }
+        const prober = () => started.get('health')?.running as HealthChecker | undefined
+        faces.push({
+          name: 'ui',
+          start: async (ctx) =>
+            (await import('../serve/ui/index.js')).startUi(ctx, {
+              gate: () => started.get('auth')?.gate,
+              probes: flags['health-checks'] ? () => prober()?.probes() ?? [] : undefined,
+            }),
+        })
+      }
       running = await startServe({
         registryPath: settings.registryPath,
         region: settings.region,

@@ -1,10 +1,13 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser: they are typed with the DOM.
 import { writeFileSync } from 'node:fs'
+import { Sha256 } from '@aws-crypto/sha256-js'
+import { SignatureV4 } from '@smithy/signature-v4'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuth } from '../../src/serve/auth/index.js'
+import type { RequestGate } from '../../src/serve/api/json11.js'
 import type { RunningServe } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
@@ -27,7 +30,9 @@ describe.skipIf(!chromiumAvailable())('the dashboard with access control on (hea
   let page: Page
   let shopServiceId = ''
   let billingId = ''
+  let invoicesServiceId = ''
   const sent: string[] = []
+  let gate: RequestGate | undefined
 
   const cli = async (...args: string[]) => {
     const result = await runCliAsync(args, env)
@@ -49,9 +54,9 @@ describe.skipIf(!chromiumAvailable())('the dashboard with access control on (hea
     const shopId = await cli('list-namespaces', '--query', "Namespaces[?Name=='shop'].Id", '--output', 'text')
     billingId = await cli('list-namespaces', '--query', "Namespaces[?Name=='billing'].Id", '--output', 'text')
     shopServiceId = await cli('create-service', '--name', 'web', '--namespace-id', shopId, '--query', 'Service.Id', '--output', 'text')
-    const invoices = await cli('create-service', '--name', 'invoices', '--namespace-id', billingId, '--query', 'Service.Id', '--output', 'text')
+    invoicesServiceId = await cli('create-service', '--name', 'invoices', '--namespace-id', billingId, '--query', 'Service.Id', '--output', 'text')
     await cli('register-instance', '--service-id', shopServiceId, '--instance-id', 'web-1', '--attributes', 'AWS_INSTANCE_IPV4=10.0.0.1')
-    await cli('register-instance', '--service-id', invoices, '--instance-id', 'inv-1', '--attributes', 'AWS_INSTANCE_IPV4=10.1.0.1,secret-looking=billing-only')
+    await cli('register-instance', '--service-id', invoicesServiceId, '--instance-id', 'inv-1', '--attributes', 'AWS_INSTANCE_IPV4=10.1.0.1,secret-looking=billing-only')
 
     // The shop viewer may list (those actions have no resource in IAM), and read and discover in the shop
     // namespace only: the dashboard must show it the shop namespace and nothing of billing.
@@ -69,7 +74,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard with access control on (hea
                 Version: '2012-10-17',
                 Statement: [
                   { Effect: 'Allow', Action: ['servicediscovery:ListNamespaces', 'servicediscovery:ListServices', 'servicediscovery:ListOperations'], Resource: '*' },
-                  { Effect: 'Allow', Action: ['servicediscovery:Get*', 'servicediscovery:DiscoverInstances'], Resource: [shopArn, `arn:aws:servicediscovery:us-east-1:${ACCOUNT}:service/*`] },
+                  { Effect: 'Allow', Action: ['servicediscovery:Get*', 'servicediscovery:DiscoverInstances'], Resource: [shopArn, `arn:aws:servicediscovery:us-east-1:${ACCOUNT}:service/${shopServiceId}`] },
                 ],
               },
             ],
@@ -87,10 +92,14 @@ describe.skipIf(!chromiumAvailable())('the dashboard with access control on (hea
       faces: [
         {
           name: 'auth',
-          start: (ctx) =>
-            startAuth(ctx, { keys: [{ accessKeyId: ADMIN_KEY.id, secretAccessKey: ADMIN_KEY.secret, access: 'full', source: 'test' }], authFile, allowAnonymous: false, host: '127.0.0.1', region: 'us-east-1', accountId: ACCOUNT }),
+          start: async (ctx) => {
+            const started = await startAuth(ctx, { keys: [{ accessKeyId: ADMIN_KEY.id, secretAccessKey: ADMIN_KEY.secret, access: 'full', source: 'test' }], authFile, allowAnonymous: false, host: '127.0.0.1', region: 'us-east-1', accountId: ACCOUNT })
+            gate = started.gate
+            return started
+          },
         },
-        { name: 'ui', start: (ctx) => startUi(ctx) },
+        // As `cloudmap serve` wires it: probe results are checked by the same gate as the API.
+        { name: 'ui', start: (ctx) => startUi(ctx, { gate: () => gate, probes: () => [] }) },
       ],
     })
     browser = await launchBrowser()
@@ -139,6 +148,26 @@ describe.skipIf(!chromiumAvailable())('the dashboard with access control on (hea
     expect(apiCalls.filter((c) => c.includes(`Credential=${SHOP_KEY.id}/`)).length).toBeGreaterThan(0)
     expect(await page.evaluate(() => localStorage.length)).toBe(0)
     expect(await page.evaluate(() => document.cookie)).toBe('')
+  })
+
+  it('answers probe results only to a signed request allowed to read that service\'s health', async () => {
+    const unsigned = await fetch(`${serve.url}/ui/probes`, { method: 'POST', body: JSON.stringify({ ServiceId: shopServiceId }) })
+    expect(unsigned.status).toBe(400)
+    expect(((await unsigned.json()) as { __type: string }).__type).toBe('MissingAuthenticationTokenException')
+    // Signed like an API call (as the page signs it): allowed for the shop's service, denied for billing's.
+    const signed = async (serviceId: string) => {
+      const url = new URL(`${serve.url}/ui/probes`)
+      const body = JSON.stringify({ ServiceId: serviceId })
+      const signer = new SignatureV4({ service: 'servicediscovery', region: 'us-east-1', credentials: { accessKeyId: SHOP_KEY.id, secretAccessKey: SHOP_KEY.secret }, sha256: Sha256 })
+      const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body })
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host'))
+      const answer = await fetch(url, { method: 'POST', headers, body })
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> }
+    }
+    expect(await signed(shopServiceId)).toEqual({ status: 200, body: { Probing: true, Probes: [] } })
+    const denied = await signed(invoicesServiceId)
+    expect(denied.status).toBe(400)
+    expect(denied.body.__type).toBe('AccessDeniedException')
   })
 
   it('forgets the key on request; a full-access key then sees every namespace', async () => {

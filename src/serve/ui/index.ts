@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CloudmapError } from '../../registry/errors.js'
 import type { HttpFace } from '../api/http.js'
+import type { RequestGate } from '../api/json11.js'
+import { isWireError } from '../api/json11.js'
+import type { WireError } from '../api/wire.js'
+import { encodeJson } from '../api/wire.js'
 import type { FaceContext, StartedFace } from '../faces.js'
+import type { ProbeReport } from '../health/index.js'
 
 /**
  * The dashboard's files, by the exact path the browser asks for. Nothing is ever looked up from the URL
@@ -19,6 +24,12 @@ const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
 
 /** The change stream: "something changed", never what (the page re-reads through the signed API). */
 const EVENTS_PATH = '/ui/events'
+/**
+ * The health prober's last results for one service (they are not in the Cloud Map API): a POST signed
+ * like an API call, answered only to a caller allowed GetInstancesHealthStatus on that service.
+ */
+const PROBES_PATH = '/ui/probes'
+const MAX_PROBES_BODY = 4096
 
 /**
  * Scripts, styles and connections only from this origin (no inline script, no eval, no CDN); the page
@@ -50,6 +61,10 @@ export interface UiOptions {
   assetsDir?: URL
   /** Most change streams open at once; more are answered 503 (a server never falls over). */
   maxStreams?: number
+  /** The access control in front of the API, when it is on (serve/auth). */
+  gate?: () => RequestGate | undefined
+  /** The health prober's reports, when it runs (serve/health). */
+  probes?: () => ProbeReport[]
 }
 
 /** Where the build puts the dashboard: dist/ui/, reached the same way from src/serve/ui/ and dist/serve/ui/. */
@@ -104,8 +119,9 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
       return url === '/ui' || url.startsWith('/ui/') || url.startsWith('/ui?')
     },
     answer: (request, response) => {
-      request.resume()
       const path = (request.url ?? '').split('?')[0]
+      if (path === PROBES_PATH && request.method === 'POST') return void answerProbes(request, response, options).catch(() => response.destroy())
+      request.resume()
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'The dashboard only answers GET.', { allow: 'GET, HEAD' })
       if (path === '/ui') return sendText(response, 308, 'See /ui/', { location: '/ui/' })
       if (path === EVENTS_PATH && request.method === 'GET') return openStream(request, response)
@@ -130,6 +146,50 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
     },
     announce: ['Dashboard: /ui/ on the same address (read-only; --no-ui turns it off)'],
   }
+}
+
+/**
+ * `POST /ui/probes` `{"ServiceId": …}` → `{"Probing": bool, "Probes": [{InstanceId, Target, Status, Last?}]}`.
+ * With access control on, the request is checked exactly as an API call is (signature first, then IAM
+ * for servicediscovery:GetInstancesHealthStatus on the service), so a key sees probe results only where
+ * it may see health.
+ */
+async function answerProbes(request: IncomingMessage, response: ServerResponse, options: UiOptions): Promise<void> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length
+    if (size > MAX_PROBES_BODY) {
+      response.setHeader('connection', 'close')
+      return sendJson(response, { status: 413, type: 'SerializationException', message: `The request body is larger than ${MAX_PROBES_BODY} bytes.` })
+    }
+    chunks.push(chunk as Buffer)
+  }
+  const body = Buffer.concat(chunks)
+  const gate = options.gate?.()
+  const principal = gate ? await gate.authenticate({ method: request.method ?? 'POST', url: request.url ?? PROBES_PATH, headers: request.headers, body }) : undefined
+  if (isWireError(principal)) return sendJson(response, principal)
+  let serviceId: unknown
+  try {
+    serviceId = (JSON.parse(body.toString('utf8') || '{}') as { ServiceId?: unknown }).ServiceId
+  } catch {
+    return sendJson(response, { status: 400, type: 'SerializationException', message: 'The request body must be a JSON object.' })
+  }
+  if (typeof serviceId !== 'string' || serviceId === '') return sendJson(response, { status: 400, type: 'InvalidInput', message: 'ServiceId is required.' })
+  if (gate && principal) {
+    const denied = await gate.authorize(principal, 'GetInstancesHealthStatus', { ServiceId: serviceId })
+    if (denied) return sendJson(response, denied)
+  }
+  const probes = (options.probes?.() ?? [])
+    .filter((p) => p.serviceId === serviceId)
+    .map((p) => ({ InstanceId: p.instanceId, Target: p.target, Status: p.status, ...(p.last ? { Last: { Healthy: p.last.healthy, Detail: p.last.detail, At: p.last.at } } : {}) }))
+  sendJson(response, { status: 200, body: { Probing: options.probes !== undefined, Probes: probes } })
+}
+
+function sendJson(response: ServerResponse, answer: WireError | { status: 200; body: unknown }): void {
+  const text = encodeJson('body' in answer ? answer.body : { __type: answer.type, message: answer.message })
+  response.writeHead(answer.status, { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  response.end(text)
 }
 
 function loadAssets(dir: URL): Map<string, { body: Buffer; type: string }> {

@@ -43,6 +43,13 @@ const AUTH_ERRORS = new Set([
 
 const TARGET_PREFIX = 'Route53AutoNaming_v20170314.'
 
+/** What serve's prober last saw of each instance of a service. */
+export interface ProbesAnswer {
+  /** Whether serve probes at all (--no-health-checks: no). */
+  Probing: boolean
+  Probes: { InstanceId: string; Target: string; Status: string; Last?: { Healthy: boolean; Detail: string; At: string } }[]
+}
+
 /**
  * Cloud Map's JSON 1.1 API as the page calls it: `POST /` on the origin that served the page, signed
  * with SigV4 for service `servicediscovery` when a key was given, exactly as an AWS SDK would sign it.
@@ -65,16 +72,26 @@ export class CloudMapClient {
     this.signer = credentials ? new SignatureV4({ service: 'servicediscovery', region: this.region, credentials, sha256: Sha256 }) : undefined
   }
 
-  async call<T>(operation: string, input: Record<string, unknown>): Promise<T> {
+  /** One Cloud Map API call. */
+  call<T>(operation: string, input: Record<string, unknown>): Promise<T> {
+    return this.post('/', { 'x-amz-target': TARGET_PREFIX + operation }, input)
+  }
+
+  /** The health prober's last results for a service (serve's own, signed the same way; not in the Cloud Map API). */
+  probes(serviceId: string): Promise<ProbesAnswer> {
+    return this.post('/ui/probes', {}, { ServiceId: serviceId })
+  }
+
+  private async post<T>(path: string, extra: Record<string, string>, input: Record<string, unknown>): Promise<T> {
     const body = JSON.stringify(input)
-    let headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': TARGET_PREFIX + operation }
+    let headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', ...extra }
     if (this.signer) {
       const signed = await this.signer.sign({
         method: 'POST',
         protocol: location.protocol,
         hostname: location.hostname,
         port: location.port ? Number(location.port) : undefined,
-        path: '/',
+        path,
         query: {},
         // The browser sends Host itself (scripts may not set it); it is signed as the browser will send it.
         headers: { ...headers, host: location.host },
@@ -82,7 +99,7 @@ export class CloudMapClient {
       })
       headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'host'))
     }
-    const response = await fetch('/', { method: 'POST', headers, body, credentials: 'omit', cache: 'no-store' })
+    const response = await fetch(path, { method: 'POST', headers, body, credentials: 'omit', cache: 'no-store' })
     const text = await response.text()
     let parsed: Record<string, unknown> = {}
     try {

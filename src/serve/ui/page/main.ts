@@ -49,7 +49,10 @@ function dnsText(srv: ServiceView): string {
 function healthConfigText(srv: ServiceView): string {
   if (srv.HealthCheckCustomConfig) return `custom (reported by the application)${srv.HealthCheckCustomConfig.FailureThreshold ? `, failure threshold ${srv.HealthCheckCustomConfig.FailureThreshold}` : ''}`
   const check = srv.HealthCheckConfig
-  if (check) return `Route 53 ${check.Type ?? ''} check${check.ResourcePath ? ` of ${check.ResourcePath}` : ''}${check.FailureThreshold ? `, failure threshold ${check.FailureThreshold}` : ''}`
+  if (check) {
+    const probing = srv.probing === false ? ' (not probed: serve runs with --no-health-checks)' : srv.probing ? ', probed by serve' : ''
+    return `Route 53 ${check.Type ?? ''} check${check.ResourcePath ? ` of ${check.ResourcePath}` : ''}${check.FailureThreshold ? `, failure threshold ${check.FailureThreshold}` : ''}${probing}`
+  }
   return 'none (health is UNKNOWN)'
 }
 
@@ -61,10 +64,20 @@ function Attributes({ attributes }: { attributes: Record<string, string> }) {
   </ul>`
 }
 
+function Probe({ probe }: { probe: NonNullable<InstanceView['probe']> }) {
+  const last = probe.Last
+  return html`<div class="probe" data-probe=${last ? (last.Healthy ? 'pass' : 'fail') : 'none'}>
+    ${last
+      ? html`last probe <span class=${last.Healthy ? 'probe-pass' : 'probe-fail'}>${last.Healthy ? 'passed' : 'failed'}</span>: ${last.Detail} <span class="muted">at ${formatTime(Date.parse(last.At) / 1000)}</span>`
+      : html`<span class="muted">not probed yet</span>`}
+    <div class="muted mono">${probe.Target}</div>
+  </div>`
+}
+
 function InstanceRow({ instance }: { instance: InstanceView }) {
   return html`<tr data-instance=${instance.Id} data-health=${instance.HealthStatus}>
     <th scope="row" class="mono">${instance.Id}</th>
-    <td><${HealthBadge} status=${instance.HealthStatus} /></td>
+    <td><${HealthBadge} status=${instance.HealthStatus} />${instance.probe ? html`<${Probe} probe=${instance.probe} />` : null}</td>
     <td><${Attributes} attributes=${instance.Attributes} /></td>
   </tr>`
 }

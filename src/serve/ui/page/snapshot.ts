@@ -7,6 +7,8 @@ export interface InstanceView {
   Id: string
   HealthStatus: Health
   Attributes: Record<string, string>
+  /** serve's last probe of it (services with a Route 53 health check, while serve probes). */
+  probe?: { Target: string; Last?: { Healthy: boolean; Detail: string; At: string } }
 }
 
 export interface DnsRecord {
@@ -25,6 +27,8 @@ export interface ServiceView {
   HealthCheckCustomConfig?: { FailureThreshold?: number }
   InstancesRevision?: number
   instances: InstanceView[]
+  /** Whether serve probes this service's instances (false: its health is as last recorded). */
+  probing?: boolean
   /** Why the instances could not be read (access denied, service gone). */
   instancesError?: string
 }
@@ -137,7 +141,24 @@ async function loadService(client: CloudMapClient, ns: NamespaceView, summary: O
     if (!(error instanceof ApiError) || error.needsKey) throw error
     srv.instancesError = describe(error, 'DiscoverInstances')
   }
+  if (srv.HealthCheckConfig && srv.instances.length > 0) await addProbes(client, srv)
   return srv
+}
+
+/** serve's last probe of each instance (not part of Cloud Map's API: asked of serve's dashboard face, signed the same way). */
+async function addProbes(client: CloudMapClient, srv: ServiceView): Promise<void> {
+  try {
+    const answer = await client.probes(srv.Id)
+    srv.probing = answer.Probing
+    const byId = new Map(answer.Probes.map((p) => [p.InstanceId, p]))
+    for (const instance of srv.instances) {
+      const probe = byId.get(instance.Id)
+      if (probe) instance.probe = { Target: probe.Target, Last: probe.Last }
+    }
+  } catch (error) {
+    // Not allowed to see this service's health, or an older serve: the status from the API stands alone.
+    if (!(error instanceof ApiError) || error.needsKey) throw error
+  }
 }
 
 async function loadOperations(client: CloudMapClient): Promise<{ operations: OperationView[]; error?: string }> {
