@@ -256,6 +256,11 @@ describe('the ui face without a browser', () => {
           child.once('exit', (code) => reject(new Error(`serve exited ${code}`)))
         })
         expect((await get(`${url}/ui/`)).status, flags.join(' ') || 'default').toBe(status)
+        if (status === 200) {
+          // serve wires the dashboard to its health prober (on by default).
+          const probes = await fetch(`${url}/ui/probes`, { method: 'POST', body: JSON.stringify({ ServiceId: 'srv-none' }) })
+          expect(await probes.json()).toEqual({ Probing: true, Probes: [] })
+        }
       } finally {
         child.kill('SIGTERM')
         await new Promise((resolve) => child.once('exit', resolve))
