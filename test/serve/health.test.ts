@@ -172,8 +172,10 @@ describe('serve health checks', () => {
     const threshold = 3
     const s = await setup({ Type: 'HTTP', ResourcePath: '/health', FailureThreshold: threshold })
     const paths: string[] = []
+    const agents: string[] = []
     const target = await startTarget('http', (req, res) => {
       paths.push(req.url ?? '')
+      agents.push(req.headers['user-agent'] ?? '')
       res.end('ok')
     })
     running.push(() => target.stop())
@@ -181,6 +183,7 @@ describe('serve health checks', () => {
     const revision = (await s.registry.invoke('DiscoverInstancesRevision', { NamespaceName: 'health', ServiceName: 'web' })).InstancesRevision
     await until(() => probed(s, 'web-1')?.last?.healthy, 'a first good probe')
     expect(paths[0]).toBe('/health')
+    expect(agents[0]).toMatch(/^Amazon-Route53-Health-Check-Service /)
     expect((await s.health())['web-1']).toBe('HEALTHY')
 
     /**

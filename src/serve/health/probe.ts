@@ -22,8 +22,11 @@ export interface ProbeResult {
 
 const STOPPED = 'stopped: serve is closing'
 
-/** Who is asking, in the endpoint's logs (Route 53 names itself Amazon-Route53-Health-Check-Service). */
-const USER_AGENT = 'cloudmap-serve-health-check (Route 53 health check semantics)'
+/**
+ * Route 53's product token (its checkers send "Amazon-Route53-Health-Check-Service (ref …)"), so that an
+ * application that recognises its health checker by User-Agent does here what it does on AWS.
+ */
+const USER_AGENT = 'Amazon-Route53-Health-Check-Service (cloudmap serve)'
 
 /** A probe under way: its result, and how to end it at once (serve is closing). */
 interface Started {
