@@ -107,6 +107,8 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
     watch().then(
       () => response.writableEnded || response.write('event: ready\ndata: ready\n\n'),
       (error: unknown) => {
+        // The registry could not be read: this stream ends (the browser retries), and the next one tries again.
+        watching = undefined
         context.log(`cloudmap serve: dashboard: ${error instanceof Error ? error.message : String(error)}`)
         response.end()
       },

@@ -253,7 +253,7 @@ function App({ dashboard }: { dashboard: Dashboard }) {
     <a class="skip" href="#main">Skip to the registry</a>
     <header class="top">
       <h1><span class="brand">cloudmap</span> dashboard</h1>
-      <span class=${`link link-${state.link}`} role="status" data-link=${state.link}>
+      <span class=${`link link-${state.link}`} data-link=${state.link}>
         <span aria-hidden="true">●</span> ${LINK_TEXT[state.link]}${state.updatedAt ? ` · updated ${state.updatedAt.toLocaleTimeString()}` : ''}
       </span>
       <input
