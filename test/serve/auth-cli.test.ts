@@ -119,7 +119,7 @@ async function refused(s: Serve, key: Parameters<typeof aws>[1], argv: string[],
 const denied = (user: string, action: string, resource: string) =>
   `User: arn:aws:iam::123456789012:user/${user} is not authorized to perform: servicediscovery:${action} on resource: ${resource} because no identity-based policy allows the servicediscovery:${action} action`
 
-describe('cloudmap serve --auth, --read-only-auth, --auth-file with the AWS CLI v2', () => {
+describe('cloudmap serve --auth, --read-only-auth, --auth-file with the AWS CLI v2', { timeout: 90_000 }, () => {
   let s: Serve
   const ids: Record<string, string> = {}
   const json = async (key: Parameters<typeof aws>[1], argv: string[]) => {
@@ -144,7 +144,8 @@ describe('cloudmap serve --auth, --read-only-auth, --auth-file with the AWS CLI 
     ids.red = red.Id
     ids.redArn = red.Arn
     await json(KEYS.admin, ['register-instance', '--service-id', ids.prodWeb, '--instance-id', 'i-1', '--attributes', 'AWS_INSTANCE_IPV4=10.0.0.1'])
-  })
+    // Twelve AWS CLI runs of a second or more each on a busy machine.
+  }, 180_000)
 
   it('says at start that access control is on', () => {
     expect(s.stderr()).toMatch(/access control on: requests must be signed \(AWS Signature V4, service servicediscovery, region us-east-1\) with one of 5 access keys/)
@@ -192,7 +193,7 @@ describe('cloudmap serve --auth, --read-only-auth, --auth-file with the AWS CLI 
   })
 })
 
-describe('cloudmap serve: where keys come from, and serving without them', () => {
+describe('cloudmap serve: where keys come from, and serving without them', { timeout: 90_000 }, () => {
   it('an expired date (serve\'s clock 10 minutes ahead of the signer\'s)', async () => {
     const ahead = new Date(Date.now() + 10 * 60_000).toISOString()
     const s = await serve(['--auth', `${KEYS.admin.accessKeyId}:${KEYS.admin.secretAccessKey}`], home, { CLOUDMAP_NOW: ahead })
@@ -234,7 +235,7 @@ describe('cloudmap serve: where keys come from, and serving without them', () =>
   })
 })
 
-describe('bad auth files are refused at start with the file, the line and the reason', () => {
+describe('bad auth files are refused at start with the file, the line and the reason', { timeout: 90_000 }, () => {
   const cases: [string, string, string, number, string][] = [
     ['YAML syntax', 'bad.yaml', 'users:\n  - name: a\n    keys: [\n', 4, ''],
     ['an Effect that is not Allow or Deny', 'effect.yaml', AUTH_FILE.replace('          - Effect: Deny', '          - Effect: Forbid'), 26, 'Effect must be "Allow" or "Deny", not "Forbid"'],

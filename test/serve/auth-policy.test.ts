@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PolicyDocument, RequestContext } from '../../src/serve/auth/policy.js'
+import type { PolicyDocument, RequestContext, StatementDocument } from '../../src/serve/auth/policy.js'
 import { checkPolicies, compilePolicies } from '../../src/serve/auth/policy.js'
 
 // IAM's evaluation of identity-based policies, as serve's access control does it: the rules of the IAM
@@ -97,6 +97,27 @@ describe('IAM condition operators', () => {
     expect(d({ Bool: { 'aws:SecureTransport': true } }, { 'aws:SecureTransport': 'false' })).toBe('ImplicitDeny')
     expect(d({ IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SourceIp': '10.1.2.3' })).toBe('Allow')
     expect(d({ NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '::1'] } }, { 'aws:SourceIp': '::1' })).toBe('ImplicitDeny')
+  })
+})
+
+describe('policy variables', () => {
+  const variables = new Map([['aws:username', 'alice']])
+  const evaluate = (statement: StatementDocument, resource: string, keys: Record<string, string> = {}, version = '2012-10-17') =>
+    compilePolicies([{ Version: version, Statement: statement }], variables).evaluate('servicediscovery:GetService', resource, context(keys))
+  const tagged = (owner: string) => ({ 'aws:ResourceTag/owner': owner })
+
+  it('${aws:username} in a condition value is the user\'s name', () => {
+    const statement: StatementDocument = { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/owner': '${aws:username}' } } }
+    expect(evaluate(statement, SRV, tagged('alice'))).toBe('Allow')
+    expect(evaluate(statement, SRV, tagged('bob'))).toBe('ImplicitDeny')
+    // Before Version 2012-10-17 there are no variables: the text is compared as it is.
+    expect(evaluate(statement, SRV, tagged('alice'), '2008-10-17')).toBe('ImplicitDeny')
+  })
+  it('a variable without a value matches nothing unless it has a default; ${*} is a literal *', () => {
+    expect(evaluate({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:servicediscovery:*:*:service/${aws:SourceIdentity}' }, SRV)).toBe('ImplicitDeny')
+    expect(evaluate({ Effect: 'Allow', Action: '*', Resource: "arn:aws:servicediscovery:*:*:service/${aws:SourceIdentity, 'srv-bbbbbbbbbbbbbbbb'}" }, SRV)).toBe('Allow')
+    expect(evaluate({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:servicediscovery:*:*:service/${*}' }, SRV)).toBe('ImplicitDeny')
+    expect(evaluate({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:servicediscovery:*:*:service/${*}' }, 'arn:aws:servicediscovery:us-east-1:123456789012:service/*')).toBe('Allow')
   })
 })
 

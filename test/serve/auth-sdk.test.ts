@@ -169,9 +169,9 @@ class Sha256 {
 
 describe('signature checks on hand-made requests (AWS front end order and words)', () => {
   const body = JSON.stringify({ Name: 'by-hand' })
-  async function signedHeaders(options: { region?: string; unsignable?: string[]; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): Promise<Record<string, string>> {
+  async function signedHeaders(options: { region?: string; unsignable?: string[]; signable?: string[]; extra?: Record<string, string> } = {}): Promise<Record<string, string>> {
     const { hostname, port } = new URL(auth.serve.url)
-    const signer = new SignatureV4({ credentials: options.credentials ?? KEYS.admin, region: options.region ?? 'us-east-1', service: 'servicediscovery', sha256: Sha256, applyChecksum: false })
+    const signer = new SignatureV4({ credentials: KEYS.admin, region: options.region ?? 'us-east-1', service: 'servicediscovery', sha256: Sha256, applyChecksum: false })
     const request = await signer.sign(
       {
         method: 'POST',
@@ -179,10 +179,10 @@ describe('signature checks on hand-made requests (AWS front end order and words)
         hostname,
         port: Number(port),
         path: '/',
-        headers: { host: `${hostname}:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Route53AutoNaming_v20170314.CreateHttpNamespace' },
+        headers: { host: `${hostname}:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Route53AutoNaming_v20170314.CreateHttpNamespace', ...options.extra },
         body,
       },
-      { unsignableHeaders: new Set(options.unsignable ?? []) },
+      { unsignableHeaders: new Set(options.unsignable ?? []), signableHeaders: new Set(options.signable ?? []) },
     )
     return request.headers as Record<string, string>
   }
@@ -193,6 +193,23 @@ describe('signature checks on hand-made requests (AWS front end order and words)
     return { status: response.status, body: await response.json() }
   }
 
+  it('a header the AWS SDKs never sign (user-agent) verifies when a client signed it', async () => {
+    const headers = await signedHeaders({ signable: ['user-agent'], extra: { 'user-agent': 'curl/8  with   spaces' } })
+    expect(headers.authorization).toContain('user-agent')
+    const response = await fetch(auth.serve.url, { method: 'POST', headers, body })
+    expect(response.status).toBe(200)
+  })
+  it('an algorithm other than AWS4-HMAC-SHA256, and both header and query-string authentication', async () => {
+    const headers = await signedHeaders()
+    expect((await send({ ...headers, authorization: headers.authorization.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA512') })).body).toEqual({
+      __type: 'IncompleteSignatureException',
+      message: "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512' (only AWS4-HMAC-SHA256 for now). ",
+    })
+    const before = stamp()
+    const both = await fetch(`${auth.serve.url}/?X-Amz-Algorithm=AWS4-HMAC-SHA256`, { method: 'POST', headers, body })
+    expect(await both.json()).toEqual({ __type: 'InvalidSignatureException', message: "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header." })
+    expect(stamp()).toBe(before)
+  })
   it('a body changed after signing does not verify', async () => {
     expect(await send(await signedHeaders(), JSON.stringify({ Name: 'tampered' }))).toEqual({
       status: 400,

@@ -86,8 +86,36 @@ export function checkPolicies(documents: unknown, base: (string | number)[]): Po
 }
 
 /** Compile checked documents (checkPolicies found no problem in them). */
-export function compilePolicies(documents: PolicyDocument[]): CompiledPolicies {
-  return new CompiledPolicies(documents.flatMap((doc) => statementsOf(doc).map(compileStatement)))
+export function compilePolicies(documents: PolicyDocument[], variables: ReadonlyMap<string, string> = new Map()): CompiledPolicies {
+  return new CompiledPolicies(
+    documents.flatMap((doc) => {
+      // Policy variables exist from Version 2012-10-17 on; in older documents ${...} is plain text [IAM-VAR].
+      const substitute = doc.Version === '2012-10-17' ? (text: string) => substituteVariables(text, variables) : (text: string) => text
+      return statementsOf(doc).map((s) => compileStatement(s, substitute))
+    }),
+  )
+}
+
+/** Stand-ins that glob() reads as a literal `*` and `?`, and as text no request value contains. */
+const LITERAL_STAR = '\uE000'
+const LITERAL_QUESTION = '\uE001'
+const NEVER_MATCHES = '\uE002'
+
+/**
+ * Policy variables in Resource and in condition values, replaced by the principal's values when the
+ * policies are compiled (aws:username, aws:PrincipalArn, aws:PrincipalAccount, ...): `${aws:username}`,
+ * `${key, 'default'}` for a key the request lacks, and `${*}`, `${?}`, `${$}` for the literal characters.
+ * A variable with no value and no default makes the element match nothing, as IAM does [IAM-VAR].
+ */
+function substituteVariables(text: string, variables: ReadonlyMap<string, string>): string {
+  return text.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
+    const [name, fallback] = inner.split(/\s*,\s*/, 2)
+    if (name === '*') return LITERAL_STAR
+    if (name === '?') return LITERAL_QUESTION
+    if (name === '$') return '$'
+    const value = variables.get(name.trim().toLowerCase()) ?? (fallback !== undefined ? fallback.replace(/^'(.*)'$/, '$1') : undefined)
+    return value ?? NEVER_MATCHES
+  })
 }
 
 export interface PolicyDocument {
@@ -186,7 +214,13 @@ function glob(pattern: string, flags = ''): RegExp {
   const key = `${flags}/${pattern}`
   let re = globCache.get(key)
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, `s${flags}`)
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')
+      .replace(new RegExp(LITERAL_STAR, 'g'), '\\*')
+      .replace(new RegExp(LITERAL_QUESTION, 'g'), '\\?')
+    re = new RegExp(`^${source}$`, `s${flags}`)
     globCache.set(key, re)
   }
   return re
@@ -279,13 +313,13 @@ function checkCondition(condition: unknown, path: (string | number)[], problems:
   }
 }
 
-function compileStatement(s: StatementDocument): Statement {
+function compileStatement(s: StatementDocument, substitute: (text: string) => string): Statement {
   const actions = list(s.Action ?? s.NotAction).map((a) => glob(a, 'i'))
   const matchesAction = (action: string) => actions.some((re) => re.test(action))
-  const resources = list(s.Resource ?? s.NotResource).map((r) => glob(r))
+  const resources = list(s.Resource ?? s.NotResource).map((r) => glob(substitute(r)))
   const matchesResource = (arn: string) => resources.some((re) => re.test(arn))
   const conditions = Object.entries(s.Condition ?? {}).flatMap(([name, block]) =>
-    Object.entries(block).map(([key, value]) => compileCondition(parseOperator(name)!, key.toLowerCase(), conditionValues(value)!)),
+    Object.entries(block).map(([key, value]) => compileCondition(parseOperator(name)!, key.toLowerCase(), conditionValues(value)!.map(substitute))),
   )
   return {
     effect: s.Effect,
@@ -314,6 +348,8 @@ function compileCondition(op: ParsedOperator, key: string, values: string[]): (c
     }
   }
   const { negated, test } = OPERATORS[op.base]
+  // ${*} and ${?} are wildcards' literal characters; operators without wildcards compare them as such.
+  if (!/Like$|^Arn/.test(op.base)) values = values.map((v) => v.replaceAll(LITERAL_STAR, '*').replaceAll(LITERAL_QUESTION, '?'))
   const matchesOne = (request: string) => values.some((policy) => test(request, policy))
   const holds = (request: string) => (negated ? !matchesOne(request) : matchesOne(request))
   return (context) => {

@@ -45,7 +45,7 @@ function makeUser(name: string, accountId: string, policies: PolicyDocument[]): 
     ['aws:principalaccount', accountId],
     ['aws:principaltype', 'User'],
   ])
-  return { name, arn, policies: compilePolicies(policies), keys }
+  return { name, arn, policies: compilePolicies(policies, keys), keys }
 }
 
 /** The rules from the keys given on the command line and in the settings (each its own user, named after the key). */

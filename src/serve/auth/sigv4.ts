@@ -90,20 +90,16 @@ export class SignatureVerifier {
   /** The key that signed the request, or the error AWS would answer. */
   async verify(request: RawRequest): Promise<KeyRecord | WireError> {
     const authorization = header(request, 'authorization')
-    const [path, queryText = ''] = request.url.split('?', 2)
-    const query = new URLSearchParams(queryText)
+    const mark = request.url.indexOf('?')
+    const path = mark < 0 ? request.url : request.url.slice(0, mark)
+    const query = mark < 0 ? NO_QUERY : new URLSearchParams(request.url.slice(mark + 1))
     if (authorization !== undefined && query.has('X-Amz-Algorithm')) {
       return invalid("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.")
     }
     // Query-string (presigned) requests are not made by SDKs for this JSON API; they count as unsigned.
     if (authorization === undefined || !authorization.startsWith('AWS4-')) return error(400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token')
 
-    const [algorithm, ...rest] = authorization.split(/[ ,]+/).filter(Boolean)
-    const params = new Map<string, string>()
-    for (const part of rest) {
-      const eq = part.indexOf('=')
-      if (eq > 0) params.set(part.slice(0, eq), part.slice(eq + 1))
-    }
+    const { algorithm, params } = parseAuthorization(authorization)
     const amzDate = header(request, 'x-amz-date')
     let missing = ''
     for (const name of ['Credential', 'Signature', 'SignedHeaders']) if (!params.get(name)) missing += `Authorization header requires '${name}' parameter. `
@@ -123,7 +119,7 @@ export class SignatureVerifier {
       return invalid(`Signature not yet current: ${dateText} is still later than ${basic(new Date(now.getTime() + skew))} (${basic(now)} + ${CLOCK_SKEW_MINUTES} min.)`)
     }
 
-    const signedHeaders = params.get('SignedHeaders')!.toLowerCase().split(';')
+    const { list: signedHeaders, set: signedSet } = signedHeaderList(params.get('SignedHeaders')!)
     if (!signedHeaders.includes('host')) return invalid("'Host' must be a 'SignedHeader' in the AWS Authorization.")
     // The date the signature covers, and the session token when one is sent, must be signed too: the same
     // rule, worded as AWS words it for Host.
@@ -157,8 +153,8 @@ export class SignatureVerifier {
     const headers: Record<string, string> = {}
     for (const name of signedHeaders) headers[name] = header(request, name) ?? ''
     const stringToSign = await CANONICAL.stringToSign(
-      { method: request.method, protocol: 'http:', hostname: headers.host, path, query: Object.fromEntries(query), headers },
-      new Set(signedHeaders),
+      { method: request.method, protocol: 'http:', hostname: headers.host, path, query: query === NO_QUERY ? {} : Object.fromEntries(query), headers },
+      signedSet,
       payloadHash,
       dateText,
       `${scopeDate}/${scopeRegion}/${scopeService}/${terminator}`,
@@ -205,6 +201,32 @@ class CanonicalRequests extends SignatureV4Base {
   }
 }
 const CANONICAL = new CanonicalRequests()
+
+const NO_QUERY = new URLSearchParams()
+
+/** `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (any order, commas or spaces between). */
+function parseAuthorization(authorization: string): { algorithm: string; params: Map<string, string> } {
+  const [algorithm, ...rest] = authorization.split(/[ ,]+/)
+  const params = new Map<string, string>()
+  for (const part of rest) {
+    const eq = part.indexOf('=')
+    if (eq > 0) params.set(part.slice(0, eq), part.slice(eq + 1))
+  }
+  return { algorithm, params }
+}
+
+/** A client sends the same SignedHeaders on every call: its list and set are made once. */
+const signedHeaderLists = new Map<string, { list: string[]; set: Set<string> }>()
+function signedHeaderList(text: string): { list: string[]; set: Set<string> } {
+  let entry = signedHeaderLists.get(text)
+  if (!entry) {
+    const list = text.toLowerCase().split(';')
+    entry = { list, set: new Set(list) }
+    if (signedHeaderLists.size > 64) signedHeaderLists.clear()
+    signedHeaderLists.set(text, entry)
+  }
+  return entry
+}
 
 /** Constant-time comparison (a different length is a mismatch, found in constant time too). */
 function sameText(expected: string, given: string): boolean {
