@@ -2,11 +2,13 @@
 // npm run bench: cloudmap's speed goals, measured side by side in one run on this machine.
 //
 //   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep]
+//   node scripts/bench.mjs --runwatch [--quick] [--write FILE]   only the cloudmap run / watch latencies
 //
 //   --runs N      timed runs per command (default 15); medians are reported
 //   --quick       smaller registries (1k/10k instead of 10k/100k) and fewer runs: a smoke test
 //   --write FILE  also write the results as Markdown (bench/RESULTS.md for the README)
 //   --keep        keep the generated registries (their folder is printed)
+//   --only serve  only `cloudmap serve` under load (needs wrk)
 //   --ui          only the dashboard's cost to the API (serve with --no-ui, the dashboard on, a page connected)
 //   --health      only the health-check measurement (DiscoverInstances with and without 200 instances
 //                 probed every second); the full run includes it too
@@ -14,11 +16,12 @@
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, freemem, release, tmpdir, totalmem } from 'node:os'
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:net'
 import { generate } from '../bench/generate.mjs'
+import { benchServe } from '../bench/serve.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -26,6 +29,8 @@ const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const QUICK = flag('--quick')
+/** --only serve: just the serve measurements (bench/serve.mjs). */
+const ONLY = option('--only', undefined)
 const RUNS = Number(option('--runs', QUICK ? 5 : 15))
 const WRITE = option('--write', undefined)
 const PARALLEL = QUICK ? 20 : 50
@@ -147,7 +152,7 @@ async function seedOverApi(url, instances) {
   return { ns, srv }
 }
 
-/** Requests per second: `count` requests, `concurrency` in flight at a time. */
+/** Requests per second: `count` requests, `concurrency` in flight at a time (the health and dashboard measurements). */
 async function rate(count, concurrency, request) {
   let next = 0
   const started = process.hrtime.bigint()
@@ -181,7 +186,7 @@ async function startMoto() {
   return { url, stop: () => child.kill('SIGTERM') }
 }
 
-async function startServe(registry, ...extra) {
+async function startServe(registry, extra = []) {
   const child = spawn('node', [BIN, 'serve', '--port', '0', '--registry', registry, ...extra], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   const url = await new Promise((resolve, reject) => {
@@ -198,6 +203,7 @@ async function startServe(registry, ...extra) {
   const exited = new Promise((resolve) => child.once('exit', resolve))
   return {
     url,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM')
       await exited
@@ -307,7 +313,7 @@ async function benchHealth() {
   // The registry: an HTTP namespace, a service with a Route 53 HTTP health check, 200 instances (all at
   // the probe target's address), made through serve with health checks off.
   {
-    const serve = await startServe(registry, '--no-health-checks')
+    const serve = await startServe(registry, ['--no-health-checks'])
     const { OperationId } = await call(serve.url, 'CreateHttpNamespace', { Name: 'bench' })
     const ns = (await call(serve.url, 'GetOperation', { OperationId })).Operation.Targets.NAMESPACE
     srv = (await call(serve.url, 'CreateService', { Name: 'web', NamespaceId: ns, HealthCheckConfig: { Type: 'HTTP', ResourcePath: '/health', FailureThreshold: 3 } })).Service.Id
@@ -320,7 +326,7 @@ async function benchHealth() {
   let unhealthy = 0
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of ['off', 'on']) {
-      const serve = await startServe(registry, ...(mode === 'on' ? ['--health-interval', '1'] : ['--no-health-checks']))
+      const serve = await startServe(registry, mode === 'on' ? ['--health-interval', '1'] : ['--no-health-checks'])
       await rate(200, 8, () => discover(serve.url)) // warm-up
       if (mode === 'on') {
         // Every instance probed at least once (the first probes are spread over the first second).
@@ -340,6 +346,22 @@ async function benchHealth() {
       await serve.stop()
     }
   }
+  // What probing costs serve by itself: its CPU time over 10 s of probing and no requests (Linux /proc).
+  let idleCpu
+  {
+    const serve = await startServe(registry, ['--health-interval', '1'])
+    const cpuSeconds = () => {
+      const fields = readFileSync(`/proc/${serve.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 1/100 s
+    }
+    if (existsSync(`/proc/${serve.pid}/stat`)) {
+      await new Promise((r) => setTimeout(r, 3000))
+      const before = cpuSeconds()
+      await new Promise((r) => setTimeout(r, 10_000))
+      idleCpu = (cpuSeconds() - before) / 10
+    }
+    await serve.stop()
+  }
   target.stop()
   const off = median(rates.off)
   const on = median(rates.on)
@@ -353,6 +375,8 @@ async function benchHealth() {
       [`\`--health-interval 1\` (${INSTANCES} instances)`, `${on.toFixed(0)}/s (${ratio(on, off)})`, `${median(probeRates).toFixed(0)}/s`, String(unhealthy)],
     ],
   )
+  print()
+  print(`Probing alone (no requests) used ${idleCpu === undefined ? 'n/a (no /proc)' : `${(idleCpu * 100).toFixed(1)}% of one core`} in serve.`)
   return { off, on, probes: median(probeRates) }
 }
 
@@ -371,6 +395,129 @@ function machine() {
     `- ${RUNS} timed runs per command after a warm-up, interleaved; medians. Max RSS from /usr/bin/time${TIME ? '' : ' (not installed: n/a)'}.`,
     `- Date: ${new Date().toISOString()}`,
   ]
+}
+
+
+// ---------------------------------------------------------------------------------------------------
+// cloudmap run and cloudmap watch: latencies, beside AWS's documented "within five seconds"
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+}
+const sleepMs = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** A long-running cloudmap process whose stdout lines are time-stamped as they arrive. */
+function startLive(argv, env) {
+  const child = spawn('node', [BIN, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  const lines = []
+  let partial = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    const now = performance.now()
+    const parts = (partial + d).split('\n')
+    partial = parts.pop()
+    for (const text of parts) lines.push({ text, at: now })
+  })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  const exited = new Promise((resolve) => child.once('close', resolve))
+  return { child, lines, exited, stderr: () => stderr }
+}
+
+async function until(what, probe, limitMs = 30_000) {
+  const deadline = Date.now() + limitMs
+  for (;;) {
+    const v = await probe()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error(`bench: gave up waiting for ${what}`)
+    await sleepMs(2)
+  }
+}
+
+async function benchRunWatch() {
+  const { LocalRegistry } = await import('../dist/backends/local/local-registry.js')
+  const samples = QUICK ? 15 : 40
+  const runSamples = QUICK ? 5 : 15
+  const rows = []
+  const goals = []
+  for (const backend of ['local', 'serve']) {
+    const path = join(work, `runwatch-${backend}`, 'registry.json')
+    const registry = new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012' })
+    const created = await registry.invoke('CreateHttpNamespace', { Name: 'bench' })
+    const nsId = (await registry.invoke('GetOperation', { OperationId: created.OperationId })).Operation.Targets.NAMESPACE
+    const srv = (await registry.invoke('CreateService', { Name: 'web', NamespaceId: nsId })).Service.Id
+    let flags = ['--registry', path]
+    let env = baseEnv()
+    let register = (input) => registry.invoke('RegisterInstance', input)
+    let server
+    if (backend === 'serve') {
+      server = await startServe(path)
+      flags = ['--endpoint-url', server.url]
+      env = baseEnv({ AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' })
+      register = (input) => call(server.url, 'RegisterInstance', input)
+    }
+
+    // register-instance returning -> watch printing the event. Registrations start at random points of
+    // the remote poll's 1 s interval, so the figures are not locked to one phase of it.
+    const watch = startLive(['watch', ...flags, '--namespace-name', 'bench', '--service-name', 'web', '--output', 'json'], env)
+    await until('watch to print the current instances', () => watch.lines.length > 0)
+    const notify = []
+    for (let i = 0; i < samples; i++) {
+      await sleepMs(Math.random() * (backend === 'serve' ? 1000 : 50))
+      const seen = watch.lines.length
+      await register({ ServiceId: srv, InstanceId: `w-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } })
+      const returned = performance.now()
+      const line = await until(`the event of w-${i}`, () => watch.lines.slice(seen).find((l) => l.text.includes(`"w-${i}"`)))
+      notify.push(line.at - returned)
+    }
+    watch.child.kill('SIGTERM')
+    await watch.exited
+
+    // cloudmap run starting -> instance discoverable; COMMAND exiting -> instance deregistered.
+    const discoverable = async (id) => ((await registry.invoke('DiscoverInstances', { NamespaceName: 'bench', ServiceName: 'web', HealthStatus: 'ALL' })).Instances ?? []).some((x) => x.InstanceId === id)
+    const start = []
+    const stop = []
+    const stamp = join(work, `runwatch-${backend}`, 'exited-at')
+    // COMMAND says when it is ready for SIGTERM, and when it exits.
+    const command = `const fs = require('fs'); process.on('SIGTERM', () => { fs.writeFileSync(${JSON.stringify(stamp)}, String(Date.now())); process.exit(0) }); fs.writeFileSync(${JSON.stringify(stamp)}, 'up'); setInterval(() => {}, 1e6)`
+    for (let i = 0; i < runSamples; i++) {
+      const id = `run-${i}`
+      const began = performance.now()
+      const run = startLive(['run', ...flags, '--namespace-name', 'bench', '--service-name', 'web', '--instance-id', id, '--ipv4', '10.0.0.2', '--', 'node', '-e', command], env)
+      await until(`${id} to be discoverable`, () => discoverable(id))
+      start.push(performance.now() - began)
+      await until(`${id}'s COMMAND to start`, () => existsSync(stamp) && readFileSync(stamp, 'utf8') === 'up')
+      run.child.kill('SIGTERM')
+      await until(`${id} to be deregistered`, async () => !(await discoverable(id)))
+      const gone = Date.now()
+      stop.push(gone - Number(readFileSync(stamp, 'utf8')))
+      await run.exited
+      rmSync(stamp)
+    }
+    server?.stop()
+    const label = backend === 'local' ? 'local registry' : 'through `cloudmap serve`'
+    rows.push([`register-instance returned → watch printed the event (${label})`, fmt(percentile(notify, 50)), fmt(percentile(notify, 99)), String(notify.length)])
+    rows.push([`\`cloudmap run\` started → discoverable (${label}, no readiness check)`, fmt(percentile(start, 50)), fmt(percentile(start, 99)), String(start.length)])
+    rows.push([`COMMAND exited → deregistered (${label})`, fmt(percentile(stop, 50)), fmt(percentile(stop, 99)), String(stop.length)])
+    goals.push([`change seen by watch, ${label}`, backend === 'local' ? '≤ 500 ms p99' : '≤ 1.5 s p99', fmt(percentile(notify, 99)), percentile(notify, 99) <= (backend === 'local' ? 500 : 1500) ? 'yes' : 'no'])
+    goals.push([`run → discoverable, ${label}`, '≤ 500 ms + check', fmt(percentile(start, 99)), percentile(start, 99) <= 500 ? 'yes' : 'no'])
+    goals.push([`exit → deregistered, ${label}`, '≤ 500 ms', fmt(percentile(stop, 99)), percentile(stop, 99) <= 500 ? 'yes' : 'no'])
+  }
+  // The floor under "run started -> discoverable": starting Node itself, on this machine, now.
+  const floor = []
+  for (let i = 0; i < (QUICK ? 5 : 15); i++) floor.push(runOnce(['node', '-e', '0'], baseEnv()).ms)
+  rows.push(['`node -e 0` (the floor under any command start)', fmt(percentile(floor, 50)), fmt(percentile(floor, 99)), String(floor.length)])
+  print('## `cloudmap run` and `cloudmap watch`: how soon changes are seen')
+  print()
+  print(`Load average when this part ended: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (${cpus().length} cores).`)
+  print()
+  print('AWS documents 5 s: ECS tasks "discoverable within five seconds", and "updates on the resource locations and attributes')
+  print('are available within 5 seconds". Watch through an endpoint polls DiscoverInstancesRevision every second (--interval 1, the')
+  print('default); registrations in that bench start at random points of the interval. `run` times include starting Node for cloudmap.')
+  print()
+  table(['what', 'p50', 'p99', 'samples'], rows)
+  table(['goal', 'target (AWS: 5 s)', 'measured p99', 'met'], goals)
 }
 
 async function main() {
@@ -395,6 +542,14 @@ async function main() {
   print()
   for (const line of machine()) print(line)
   print()
+
+  if (ONLY === 'serve') {
+    const goals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
+    print('## Goals')
+    print()
+    table(['goal', 'target', 'measured', 'met'], goals)
+    return
+  }
 
   // Registries: "empty" has one namespace, one service and one instance (the bench registers and
   // deregisters in it); the others come from bench/generate.mjs: N namespaces x M services x K instances,
@@ -548,60 +703,14 @@ async function main() {
   }
   table(['registry', `${PARALLEL} at once: total`, 'per write', 'one after another (est.)', 'ratio', 'writes lost'], parallelRows)
 
-  // --- 4. serve vs moto_server ------------------------------------------------------------------------
-  print('## `cloudmap serve` vs moto_server: requests per second')
-  print()
-  const serveBuilt = existsSync(join(ROOT, 'dist', 'commands', 'serve.js'))
-  let serveSlower = []
-  let serveRows
-  if (!serveBuilt) {
-    print('`cloudmap serve` does not exist yet in this build: nothing to measure.')
-    print()
-  } else if (!MOTO) {
-    print('moto_server is not installed: no comparison.')
-    print()
-  } else {
-    const serveRegistry = join(work, 'serve', 'registry.json')
-    const serve = await startServe(serveRegistry)
-    await moto.stop()
-    moto = await startMoto()
-    const targets = { serve: { url: serve.url, ...(await seedOverApi(serve.url, 10)) }, moto: { url: moto.url, ...(await seedOverApi(moto.url, 10)) } }
-    const count = QUICK ? 100 : 400
-    const rates = {}
-    for (const [name, t] of Object.entries(targets)) {
-      rates[name] = {
-        discover: await rate(count, 8, () => call(t.url, 'DiscoverInstances', { NamespaceName: 'bench', ServiceName: 'web' })),
-        register: await rate(count / 2, 8, (i) => call(t.url, 'RegisterInstance', { ServiceId: t.srv, InstanceId: `r-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.1.1.1' } })),
-        get: await rate(count, 8, (i) => call(t.url, 'GetInstance', { ServiceId: t.srv, InstanceId: `i-${i % 10}` })),
-      }
-    }
-    await serve.stop()
-    // The store by itself, in this process: what serve's writes cost without HTTP, one at a time and
-    // with 8 in flight (writes in flight together are saved in one commit).
-    const { LocalRegistry } = await import('../dist/backends/local/local-registry.js')
-    const local = new LocalRegistry({ path: join(work, 'in-process', 'registry.json'), region: 'us-east-1', accountId: '123456789012' })
-    const created = await local.invoke('CreateHttpNamespace', { Name: 'bench' })
-    const nsId = (await local.invoke('GetOperation', { OperationId: created.OperationId })).Operation.Targets.NAMESPACE
-    const localSrv = (await local.invoke('CreateService', { Name: 'web', NamespaceId: nsId })).Service.Id
-    const localRate = {}
-    for (const inFlight of [1, 8]) {
-      localRate[inFlight] = await rate(count / 2, inFlight, (i) => local.invoke('RegisterInstance', { ServiceId: localSrv, InstanceId: `x${inFlight}-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.1.1.1' } }))
-    }
-    serveRows = ['discover', 'get', 'register'].map((op) => [op === 'get' ? 'GetInstance' : op === 'discover' ? 'DiscoverInstances' : 'RegisterInstance', `${rates.serve[op].toFixed(0)}/s`, `${rates.moto[op].toFixed(0)}/s`, ratio(rates.serve[op], rates.moto[op])])
-    serveSlower = ['discover', 'get', 'register'].filter((op) => rates.serve[op] < rates.moto[op])
-    print(`${count} requests (RegisterInstance: ${count / 2}), 8 in flight, keep-alive, on a registry of 10 instances.`)
-    print()
-    table(['request', 'cloudmap serve', 'moto_server', 'serve / moto'], serveRows)
-    print('moto_server keeps its state in memory; every cloudmap write is durable (lock, journal, fsync, rename)')
-    print(`before it is answered. The local registry alone, in process, RegisterInstance: ${localRate[1].toFixed(0)}/s one at a time,`)
-    print(`${localRate[8].toFixed(0)}/s with 8 in flight (writes in flight together share one commit).`)
-    print()
-  }
-  moto?.stop()
+  // --- 4. serve under load (bench/serve.mjs) ----------------------------------------------------------
+  await moto?.stop()
+  const serveGoals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
+  moto = undefined
 
-  // --- 5. Health checks -------------------------------------------------------------------------------
-  const health = serveBuilt ? await benchHealth() : undefined
-  const dashboard = serveBuilt ? await benchUi() : undefined
+  // --- 5. Health checks, and the dashboard's cost -------------------------------------------------------
+  const health = await benchHealth()
+  const dashboard = await benchUi()
   print()
 
   // --- Goals ------------------------------------------------------------------------------------------
@@ -618,11 +727,13 @@ async function main() {
       [`one-service commands at ${big.label} instances`, 'close to empty (≤ 1.25x)', `≤ ${ratio(worst, 1)}`, worst <= 1.25 ? 'yes' : 'no'],
       [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
       [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
-      ['DiscoverInstances while serve probes 200 instances every second', 'keeps its rate (≥ 0.8x)', health ? ratio(health.on, health.off) : 'serve not built', health ? (health.on >= 0.8 * health.off ? 'yes' : 'no') : 'n/a'],
-      ["serve's API with the dashboard on (and a page connected)", 'keeps its rate (≥ 0.8x of `--no-ui`)', dashboard ? `≥ ${ratio(dashboard.worst, 1)}` : 'serve not built', dashboard ? (dashboard.worst >= 0.8 ? 'yes' : 'no') : 'n/a'],
-      ['serve vs moto_server', 'request rate', serveRows ? serveRows.map((r) => `${r[0]} ${r[3]}`).join(', ') : 'serve not built', serveRows ? (serveSlower.length === 0 ? 'yes' : `no: ${serveSlower.join(', ')} slower`) : 'n/a'],
+      ['DiscoverInstances while serve probes 200 instances every second', 'keeps its rate (≥ 0.8x)', ratio(health.on, health.off), health.on >= 0.8 * health.off ? 'yes' : 'no'],
+      ["serve's API with the dashboard on (and a page connected)", 'keeps its rate (≥ 0.8x of `--no-ui`)', `≥ ${ratio(dashboard.worst, 1)}`, dashboard.worst >= 0.8 ? 'yes' : 'no'],
+      ...serveGoals,
     ],
   )
+
+  await benchRunWatch()
 
   if (WRITE) {
     writeFileSync(WRITE, `${out.join('\n')}\n`)
@@ -651,7 +762,16 @@ async function healthOnly() {
 }
 
 try {
-  await (flag('--health') ? healthOnly() : flag('--ui') ? uiOnly() : main())
+  if (flag('--health')) await healthOnly()
+  else if (flag('--ui')) await uiOnly()
+  else if (flag('--runwatch')) {
+    print('# cloudmap run / watch latencies')
+    print()
+    for (const line of machine()) print(line)
+    print()
+    await benchRunWatch()
+    if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
+  } else await main()
 } finally {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
   if (flag('--keep')) console.error(`(registries kept in ${work})`)

@@ -37,6 +37,9 @@ export interface RunningServe {
   close(): Promise<void>
 }
 
+/** How long requests in flight may take to finish once serve is asked to stop. */
+const SHUTDOWN_GRACE_MS = 10_000
+
 /** Loopback addresses: serve on any other address is reachable from elsewhere. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
@@ -109,10 +112,16 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     close: async () => {
       // Stop accepting, let the requests in flight finish, then stop the faces.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Connections go idle as their last request is answered: close each then. Requests still running
+      // after the grace period are cut.
       server.closeIdleConnections()
       // Event streams (the dashboard's) never finish by themselves.
       for (const face of httpFaces) face.stop?.()
+      const sweep = setInterval(() => server.closeIdleConnections(), 25)
+      const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
       await closed
+      clearInterval(sweep)
+      clearTimeout(cut)
       await stopFaces()
       await registry.close()
     },

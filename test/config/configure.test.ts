@@ -158,6 +158,11 @@ describe('startup', () => {
     expect(r.stderr).toBe('')
     // The hook does see lazy imports: configure set loads conf.
     expect(run(['configure', 'set', 'region', 'eu-west-1'], { NODE_OPTIONS: `--import=${hook}` }).stderr).toContain('IMPORTED conf')
+    // The command table (oclif's path) does not load serve, run, watch or the change feed; run loads its own.
+    expect(run(['configure', 'list'], { NODE_OPTIONS: `--import=${hook}` }).stderr).not.toContain('IMPORTED dist/')
+    const wrapped = run(['run', '--namespace-name', 'nope', '--service-name', 'nope', '--', 'true'], { NODE_OPTIONS: `--import=${hook}` })
+    expect(wrapped.stderr).toContain('IMPORTED dist/run')
+    expect(wrapped.stderr).not.toContain('IMPORTED dist/serve')
   })
 })
 

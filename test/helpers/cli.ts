@@ -23,7 +23,7 @@ export function tempRegistry(): { dir: string; path: string } {
  * Run the built `cloudmap` binary as a user would, with a hermetic environment: UTC, a fixed clock and
  * seed, no AWS settings from the machine, HOME in a scratch folder.
  */
-function cliEnv(env: Record<string, string | undefined>): Record<string, string> {
+export function cliEnv(env: Record<string, string | undefined>): Record<string, string> {
   const home = env.HOME ?? mkdtempSync(join(tmpdir(), 'cloudmap-home-'))
   const clean: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
@@ -13,7 +14,7 @@ import type { HealthChecker, HealthOptions } from '../../src/serve/health/index.
 import { startHealth } from '../../src/serve/health/index.js'
 import type { RunningServe } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
-import { runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { BIN, runCliAsync, tempRegistry } from '../helpers/cli.js'
 
 /**
  * serve's health face against real endpoints on this machine: HTTP, HTTPS (self-signed certificate) and
@@ -117,8 +118,8 @@ afterEach(async () => {
   for (const stop of running.splice(0).reverse()) await stop()
 })
 
-async function setup(config: HealthCheckConfig, options: Partial<HealthOptions> = {}): Promise<Setup> {
-  const { path } = tempRegistry()
+/** serve on a registry with the health face (and nothing else), its checker at hand. */
+async function serveWithHealth(path: string, options: Partial<HealthOptions> = {}): Promise<{ serve: RunningServe; checker: HealthChecker }> {
   let checker: HealthChecker | undefined
   const serve = await startServe({
     registryPath: path,
@@ -140,6 +141,12 @@ async function setup(config: HealthCheckConfig, options: Partial<HealthOptions> 
       },
     ],
   })
+  return { serve, checker: checker! }
+}
+
+async function setup(config: HealthCheckConfig, options: Partial<HealthOptions> = {}): Promise<Setup> {
+  const { path } = tempRegistry()
+  const { serve, checker } = await serveWithHealth(path, options)
   let stopped: Promise<void> | undefined
   const stop = () => (stopped ??= serve.close())
   running.push(stop)
@@ -151,7 +158,7 @@ async function setup(config: HealthCheckConfig, options: Partial<HealthOptions> 
     serve,
     stop,
     registry,
-    checker: checker!,
+    checker,
     path,
     serviceId,
     register: async (instanceId, port, extra = {}) => {
@@ -166,6 +173,26 @@ async function setup(config: HealthCheckConfig, options: Partial<HealthOptions> 
 }
 
 const probed = (s: Setup, instanceId: string) => s.checker.probes().find((p) => p.instanceId === instanceId)
+
+describe('cloudmap serve health flags', () => {
+  it('announces the health checks, and refuses an interval under 1 s in the usual words (exit 252)', async () => {
+    const { path } = tempRegistry()
+    const bad = await runCliAsync(['serve', '--port', '0', '--registry', path, '--health-interval', '0'])
+    expect(bad.status).toBe(252)
+    expect(bad.stderr).toContain('--health-interval')
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', path, '--health-interval', '2', '--health-timeout', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, TZ: 'UTC', HOME: dirname(path), XDG_CONFIG_HOME: dirname(path), XDG_DATA_HOME: dirname(path) } })
+    running.push(async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        await new Promise((resolve) => child.once('exit', resolve))
+      }
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    await until(() => stderr.includes('health checks:'), 'the announce line')
+    expect(stderr).toContain('health checks: Route 53 HTTP/HTTPS/TCP checks probed every 2 s (timeout 1 s)')
+  })
+})
 
 describe('serve health checks', () => {
   it('flips an HTTP instance after exactly FailureThreshold failed probes, and back after as many good ones, at a 1 s interval', async () => {
@@ -403,5 +430,11 @@ describe('serve health checks', () => {
     await target.start()
     const after = await runCliAsync(['get-instances-health-status', '--service-id', s.serviceId, '--instances', 'web-1', '--registry', s.path, '--output', 'json'])
     expect(JSON.parse(after.stdout)).toEqual({ Status: { 'web-1': 'UNHEALTHY' } })
+
+    // serve started again goes on from the recorded status, and finds the endpoint back.
+    const again = await serveWithHealth(s.path, { intervalMs: 300, timeoutMs: 2000 })
+    running.push(() => again.serve.close())
+    expect(again.checker.probes().map((p) => [p.instanceId, p.status])).toEqual([['web-1', 'UNHEALTHY']])
+    await until(async () => (await again.serve.registry.invoke('GetInstancesHealthStatus', { ServiceId: s.serviceId })).Status?.['web-1'] === 'HEALTHY', 'web-1 back')
   })
 })

@@ -39,15 +39,22 @@ const MiB = 1024 * 1024
  */
 export function createApiServer(options: ApiServerOptions): Server {
   const maxBody = options.maxBodyBytes ?? MiB
-  const server = createServer({ headersTimeout: options.headersTimeoutMs ?? 10_000, requestTimeout: options.requestTimeoutMs ?? 30_000, keepAliveTimeout: 5_000 }, (request, response) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000
+  const requestTimeout = options.requestTimeoutMs ?? 30_000
+  // Node looks for expired requests every connectionsCheckingInterval (30 s by default): often enough
+  // here that a slow client is cut close to its limit.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4)))
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval, keepAliveTimeout: 5_000 }, (request, response) => {
     route(options, maxBody, request, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) })
       else response.destroy()
     })
   })
   // A client that sends garbage instead of HTTP gets 400 and is closed; it never reaches the 'error' path.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+  // A slow client (headers or body not in time) gets 408 and is closed.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable && !socket.writableEnded) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     else socket.destroy()
   })
   return server

@@ -4,35 +4,59 @@
  * string goes through JSON.stringify, so any text (NUL characters, lone surrogates) stays valid JSON.
  */
 export function encodeJson(value: unknown): string {
-  if (value === undefined || value === null) return value === null ? 'null' : '{}'
+  if (value === null) return 'null'
   return write(value) ?? '{}'
 }
 
+/** Characters a JSON string must escape (and lone surrogates, which JSON.stringify writes as \u escapes). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
+
+function string(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`
+}
+
+// Written with loops and concatenation: this runs for every answer serve gives.
 function write(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value)
+      return string(value)
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null'
     case 'bigint':
       return value.toString()
     case 'boolean':
       return value ? 'true' : 'false'
-    case 'undefined':
-    case 'function':
-    case 'symbol':
+    case 'object':
+      break
+    default:
       return undefined
   }
   if (value === null) return 'null'
   if (value instanceof Date) return String(value.getTime() / 1000)
-  if (Array.isArray(value)) return `[${value.map((item) => write(item) ?? 'null').join(',')}]`
-  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object)
-  const members: string[] = []
-  for (const [key, item] of entries) {
-    const text = write(item)
-    if (text !== undefined) members.push(`${JSON.stringify(String(key))}:${text}`)
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null')
+    return `${out}]`
   }
-  return `{${members.join(',')}}`
+  let out = '{'
+  let first = true
+  if (value instanceof Map) {
+    for (const [key, item] of value) {
+      const text = write(item)
+      if (text === undefined) continue
+      out += (first ? '' : ',') + string(String(key)) + ':' + text
+      first = false
+    }
+  } else {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue
+      const text = write((value as Record<string, unknown>)[key])
+      if (text === undefined) continue
+      out += (first ? '' : ',') + string(key) + ':' + text
+      first = false
+    }
+  }
+  return `${out}}`
 }
 
 /** An error answered on the wire: `{"__type": type, "message": message}` with an HTTP status. */

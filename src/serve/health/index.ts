@@ -78,7 +78,7 @@ interface StatusChange {
 }
 
 /** The probe target of an instance, or undefined when Route 53 would not check it. */
-export function targetOf(service: ServiceRecord, instance: InstanceRecord): ProbeTarget | undefined {
+function targetOf(service: ServiceRecord, instance: InstanceRecord): ProbeTarget | undefined {
   const config = service.HealthCheckConfig
   if (!config) return undefined
   const attributes = instance.Attributes

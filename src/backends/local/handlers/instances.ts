@@ -83,7 +83,7 @@ export function healthOf(srv: ServiceRecord, instance: InstanceRecord): HealthSt
   // Route 53 checks are probed by `cloudmap serve` (src/serve/health/), which records a status only when
   // it changes; until then the instance is HEALTHY, as a new Route 53 health check counts as healthy
   // until it has enough data. Without serve nothing probes and the last recorded status stands.
-  if (srv.HealthCheckConfig) return instance.HealthCheckStatus?.Status ?? 'HEALTHY'
+  if (srv.HealthCheckConfig) return instance.HealthCheckStatus?.Status === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY'
   return 'UNKNOWN'
 }
 

@@ -87,13 +87,15 @@ export class RegistryStore {
   /** Run a read-only call on a consistent view of the registry. Never writes, except to finish a write a killed process committed. */
   async read<T>(fn: (state: RegistryState) => T): Promise<T> {
     for (let attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
-      if (pendingJournal(this.paths)) {
+      // A kept view whose registry file is unchanged is the registry before any write being applied now.
+      const kept = this.keptView()
+      if (!kept && pendingJournal(this.paths)) {
         // A writer is applying its write (a few milliseconds): wait for it. A journal that stays is a
         // killed writer's, finished below under the lock.
         await new Promise((resolve) => setTimeout(resolve, 1 + 2 * attempt))
         continue
       }
-      const opened = this.openForRead()
+      const opened = kept ?? this.openToKeep()
       const filesRead = opened.snapshot.filesRead
       let outcome: { value: T } | { error: unknown }
       try {
@@ -220,11 +222,17 @@ export class RegistryStore {
   /** The view kept by the last read (cacheReads), while the registry file is unchanged. */
   private kept: Opened | undefined
 
-  private openForRead(): Opened {
-    if (!this.options.cacheReads) return this.open()
+  /** The kept view, when the registry file has not changed since it was read. */
+  private keptView(): Opened | undefined {
     if (this.kept && sameStamp(this.kept.stamp, this.stamp())) return this.kept
+    this.kept = undefined
+    return undefined
+  }
+
+  /** Read the registry, and keep the view for later reads (cacheReads) unless operations are waiting. */
+  private openToKeep(): Opened {
     const opened = this.open()
-    this.kept = opened.stamp !== null && !opened.migrate && !opened.snapshot.hasWaitingOperations ? opened : undefined
+    if (this.options.cacheReads && opened.stamp !== null && !opened.migrate && !opened.snapshot.hasWaitingOperations) this.kept = opened
     return opened
   }
 
