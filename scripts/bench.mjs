@@ -249,7 +249,7 @@ async function benchUi() {
   const registry = join(work, 'ui', 'registry.json')
   let srv
   {
-    const serve = await startServe(registry, '--no-ui', '--no-health-checks')
+    const serve = await startServe(registry, ['--no-ui', '--no-health-checks'])
     srv = (await seedOverApi(serve.url, 10)).srv
     await serve.stop()
   }
@@ -259,7 +259,7 @@ async function benchUi() {
   let written = 0
   for (let round = 0; round < ROUNDS; round++) {
     for (const [mode, flags] of Object.entries(modes)) {
-      const serve = await startServe(registry, '--no-health-checks', ...flags)
+      const serve = await startServe(registry, ['--no-health-checks', ...flags])
       const stream = new AbortController()
       let seen = 0
       if (mode === 'page') {
