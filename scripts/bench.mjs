@@ -10,6 +10,7 @@
 //   --keep        keep the generated registries (their folder is printed)
 //   --only serve  only `cloudmap serve` under load (needs wrk)
 //   --only dns    only the DNS section (serve --dns-port beside a bare UDP echo server, with dnsperf)
+//   --ui          only the dashboard's cost to the API (serve with --no-ui, the dashboard on, a page connected)
 //   --health      only the health-check measurement (DiscoverInstances with and without 200 instances
 //                 probed every second); the full run includes it too
 //   --only apply  only the registry-as-code measurement: `cloudmap apply` of 10,000 instances
@@ -156,7 +157,7 @@ async function seedOverApi(url, instances) {
   return { ns, srv }
 }
 
-/** Requests per second: `count` requests, `concurrency` in flight at a time. */
+/** Requests per second: `count` requests, `concurrency` in flight at a time (the health and dashboard measurements). */
 async function rate(count, concurrency, request) {
   let next = 0
   const started = process.hrtime.bigint()
@@ -237,6 +238,72 @@ async function startProbeTarget() {
     child.once('exit', (code) => reject(new Error(`probe target exited ${code}`)))
   })
   return { port, count: async () => Number(await (await fetch(`http://127.0.0.1:${port}/count`)).text()), stop: () => child.kill('SIGTERM') }
+}
+
+/**
+ * The dashboard's cost to the API: serve with `--no-ui`, with the dashboard on and no page open (the
+ * default), and with a page's change stream connected (every write then refreshes the live view and is
+ * announced on the stream). The page's own re-reads are API calls like any other client's and not counted.
+ */
+async function benchUi() {
+  const REQUESTS = QUICK ? 600 : 2000
+  const WRITES = QUICK ? 200 : 600
+  const ROUNDS = QUICK ? 1 : 3
+  print('## The dashboard: API request rates with it off, on, and with a page connected')
+  print()
+  const registry = join(work, 'ui', 'registry.json')
+  let srv
+  {
+    const serve = await startServe(registry, ['--no-ui', '--no-health-checks'])
+    srv = (await seedOverApi(serve.url, 10)).srv
+    await serve.stop()
+  }
+  const modes = { off: ['--no-ui'], on: [], page: [] }
+  const rates = { off: { discover: [], register: [] }, on: { discover: [], register: [] }, page: { discover: [], register: [] } }
+  let events = 0
+  let written = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [mode, flags] of Object.entries(modes)) {
+      const serve = await startServe(registry, ['--no-health-checks', ...flags])
+      const stream = new AbortController()
+      let seen = 0
+      if (mode === 'page') {
+        const response = await fetch(`${serve.url}ui/events`, { signal: stream.signal })
+        void (async () => {
+          const decoder = new TextDecoder()
+          try {
+            for await (const chunk of response.body) seen += (decoder.decode(chunk).match(/event: change/g) ?? []).length
+          } catch {
+            // aborted at the end of the round
+          }
+        })()
+      }
+      await rate(200, 8, () => call(serve.url, 'DiscoverInstances', { NamespaceName: 'bench', ServiceName: 'web' })) // warm-up
+      rates[mode].discover.push(await rate(REQUESTS, 8, () => call(serve.url, 'DiscoverInstances', { NamespaceName: 'bench', ServiceName: 'web' })))
+      // Re-registering updates an instance (a write like any other) and keeps within Cloud Map's 1000-instance quota.
+      const base = written++
+      rates[mode].register.push(await rate(WRITES, 8, (i) => call(serve.url, 'RegisterInstance', { ServiceId: srv, InstanceId: `u-${i % 100}`, Attributes: { AWS_INSTANCE_IPV4: `10.2.${base % 250}.1` } })))
+      if (mode === 'page') {
+        await new Promise((r) => setTimeout(r, 200))
+        events = Math.max(events, seen)
+      }
+      stream.abort()
+      await serve.stop()
+    }
+  }
+  const m = (mode, op) => median(rates[mode][op])
+  print(`${REQUESTS} DiscoverInstances and ${WRITES} RegisterInstance requests, 8 in flight, keep-alive; ${ROUNDS} round(s); medians. serve runs`)
+  print('with `--no-health-checks`; "page connected" holds `/ui/events` open as a dashboard page does.')
+  print()
+  table(
+    ['serve', 'DiscoverInstances', 'RegisterInstance'],
+    [
+      ['`--no-ui`', `${m('off', 'discover').toFixed(0)}/s`, `${m('off', 'register').toFixed(0)}/s`],
+      ['dashboard on, no page (default)', `${m('on', 'discover').toFixed(0)}/s (${ratio(m('on', 'discover'), m('off', 'discover'))})`, `${m('on', 'register').toFixed(0)}/s (${ratio(m('on', 'register'), m('off', 'register'))})`],
+      [`dashboard on, page connected (${events} change events)`, `${m('page', 'discover').toFixed(0)}/s (${ratio(m('page', 'discover'), m('off', 'discover'))})`, `${m('page', 'register').toFixed(0)}/s (${ratio(m('page', 'register'), m('off', 'register'))})`],
+    ],
+  )
+  return { worst: Math.min(...['on', 'page'].flatMap((mode) => ['discover', 'register'].map((op) => m(mode, op) / m('off', op)))) }
 }
 
 async function benchHealth() {
@@ -716,8 +783,9 @@ async function main() {
 
   const dns = await benchDns(dnsKit())
 
-  // --- 5. Health checks -------------------------------------------------------------------------------
+  // --- 5. Health checks, and the dashboard's cost -------------------------------------------------------------------------------
   const health = await benchHealth()
+  const dashboard = await benchUi()
   print()
 
   // --- 6. Registry as code ------------------------------------------------------------------------------
@@ -735,6 +803,7 @@ async function main() {
     [`memory at ${big.label}`, 'bounded (close to empty)', `${mb(rssBig)} vs ${mb(rssEmpty)}`, TIME ? (rssBig <= rssEmpty * 1.5 ? 'yes' : 'no') : 'n/a'],
     [`${PARALLEL} concurrent writers`, 'no write lost', `${lostAll} lost`, lostAll === 0 ? 'yes' : 'no'],
     ['DiscoverInstances while serve probes 200 instances every second', 'keeps its rate (≥ 0.8x)', ratio(health.on, health.off), health.on >= 0.8 * health.off ? 'yes' : 'no'],
+    ["serve's API with the dashboard on (and a page connected)", 'keeps its rate (≥ 0.8x of `--no-ui`)', `≥ ${ratio(dashboard.worst, 1)}`, dashboard.worst >= 0.8 ? 'yes' : 'no'],
     [`\`cloudmap apply\` of ${APPLY_INSTANCES.toLocaleString('en-US')} instances (empty local registry)`, '≤ 10 s', fmt(applied.ms), applied.ms <= 10_000 ? 'yes' : 'no'],
     ...serveGoals,
     ...(dns ? [dns.row] : []),
@@ -752,6 +821,16 @@ function goals(rows) {
   }
 }
 
+/** `--ui`: the dashboard's cost alone. */
+async function uiOnly() {
+  print('# cloudmap benchmarks: the dashboard only (`node scripts/bench.mjs --ui`)')
+  print()
+  for (const line of machine()) print(line)
+  print()
+  await benchUi()
+  if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
+}
+
 /** `--health`: the health-check measurement alone. */
 async function healthOnly() {
   print('# cloudmap benchmarks: health checks only (`node scripts/bench.mjs --health`)')
@@ -764,6 +843,7 @@ async function healthOnly() {
 
 try {
   if (flag('--health')) await healthOnly()
+  else if (flag('--ui')) await uiOnly()
   else if (flag('--runwatch')) {
     print('# cloudmap run / watch latencies')
     print()

@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core'
 import { reportFailure } from '../config/command-support.js'
 import type { Face } from '../serve/faces.js'
+import type { HealthChecker } from '../serve/health/index.js'
 import type { GivenKey } from '../serve/auth/rules.js'
 import { CloudmapError } from '../registry/errors.js'
 
@@ -32,6 +33,7 @@ export class Serve extends Command {
     }),
     'health-interval': Flags.integer({ description: 'Seconds between two health checks of one instance (Route 53: 30).', default: 30, min: 1 }),
     'health-timeout': Flags.integer({ description: 'Seconds a health check may take before it counts as a failure.', default: 4, min: 1 }),
+    ui: Flags.boolean({ description: 'Serve the live dashboard at /ui/ on the same port (--no-ui turns it off).', default: true, allowNo: true }),
   }
 
   async run(): Promise<void> {
@@ -73,6 +75,18 @@ export class Serve extends Command {
       if (flags['health-checks']) {
         const health = { intervalMs: flags['health-interval'] * 1000, timeoutMs: flags['health-timeout'] * 1000, concurrency: HEALTH_CONCURRENCY }
         faces.push({ name: 'health', start: async (context) => (await import('../serve/health/index.js')).startHealth(context, health) })
+      }
+      if (flags.ui) {
+        // The dashboard checks its own requests with the API's gate, and shows the prober's last results.
+        const probes = flags['health-checks']
+        faces.push({
+          name: 'ui',
+          start: async (ctx) =>
+            (await import('../serve/ui/index.js')).startUi(ctx, {
+              gate: () => ctx.face('auth')?.gate,
+              probes: probes ? () => (ctx.face('health')?.running as HealthChecker | undefined)?.probes() ?? [] : undefined,
+            }),
+        })
       }
       running = await startServe({
         registryPath: settings.registryPath,

@@ -13,6 +13,8 @@ export interface FaceContext {
   registry: LocalRegistry
   feed: ChangeFeed
   view(): Promise<LiveView>
+  /** What a face started before this one brought (the dashboard uses the auth face's gate and the prober). */
+  face(name: string): StartedFace | undefined
   /** A line for the operator, on stderr. */
   log(line: string): void
   now(): Date

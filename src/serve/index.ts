@@ -6,7 +6,7 @@ import { LocalFileFeed } from '../feed/local-file-feed.js'
 import type { HttpFace } from './api/http.js'
 import { createApiServer } from './api/http.js'
 import type { RequestGate } from './api/json11.js'
-import type { Face, FaceContext, RunningFace } from './faces.js'
+import type { Face, FaceContext, RunningFace, StartedFace } from './faces.js'
 import { LiveView } from './live-view.js'
 
 export interface ServeOptions {
@@ -62,10 +62,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   })
   const feed = new LocalFileFeed({ main: registry.path, stamp: () => registry.stamp() })
   let view: Promise<LiveView> | undefined
+  const started = new Map<string, StartedFace>()
   const context: FaceContext = {
     registry,
     feed,
     view: () => (view ??= LiveView.open(registry, feed)),
+    face: (name) => started.get(name),
     log: options.log,
     now: options.now ?? (() => new Date()),
   }
@@ -80,11 +82,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   }
   try {
     for (const face of options.faces ?? []) {
-      const started = await face.start(context)
-      if (started.running) running.push(started.running)
-      if (started.gate) gate = started.gate
-      if (started.http) httpFaces.push(started.http)
-      announce.push(...(started.announce ?? []))
+      const result = await face.start(context)
+      started.set(face.name, result)
+      if (result.running) running.push(result.running)
+      if (result.gate) gate = result.gate
+      if (result.http) httpFaces.push(result.http)
+      announce.push(...(result.announce ?? []))
     }
   } catch (error) {
     await stopFaces()
@@ -115,6 +118,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       // Connections go idle as their last request is answered: close each then. Requests still running
       // after the grace period are cut.
       server.closeIdleConnections()
+      // Event streams (the dashboard's) never finish by themselves.
+      for (const face of httpFaces) face.stop?.()
       const sweep = setInterval(() => server.closeIdleConnections(), 25)
       const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
       await closed

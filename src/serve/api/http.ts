@@ -11,6 +11,8 @@ export interface HttpFace {
   /** Whether this face answers the request (it then writes the whole response). */
   handles(request: IncomingMessage): boolean
   answer(request: IncomingMessage, response: ServerResponse): void
+  /** End its long-lived responses (event streams) so that the server can close. */
+  stop?(): void
 }
 
 export interface ApiServerOptions {
