@@ -1,14 +1,10 @@
 import { writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
-import { RemoteRegistry } from '../../src/backends/remote/remote-registry.js'
-import type { Settings } from '../../src/cli/settings.js'
-import { createApiServer } from '../../src/serve/api/http.js'
 import { startAuth } from '../../src/serve/auth/index.js'
 import type { FaceContext } from '../../src/serve/faces.js'
 import { describeRegistryContract } from '../contract/registry.contract.js'
-import { sdkDeparture } from './sdk-departures.js'
+import { throughServe } from './through-serve.js'
 import { tempRegistry } from '../helpers/cli.js'
 
 /**
@@ -35,21 +31,7 @@ describeRegistryContract('remote (cloudmap serve with access control)', async ()
     region: 'us-east-1',
     accountId: '123456789012',
   })
-  const server = createApiServer({ registry: local, gate, status: () => ({}) })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const endpointUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  process.env.AWS_ACCESS_KEY_ID = 'CONTRACTKEY'
-  process.env.AWS_SECRET_ACCESS_KEY = 'contract-secret'
-  const remote = new RemoteRegistry({ endpointUrl, region: 'us-east-1', accountId: '123456789012', noSignRequest: false } as Settings)
-  return {
-    departure: sdkDeparture,
-    registry: {
-      invoke: (op, input) => remote.invoke(op, input),
-      close: async () => {
-        await remote.close()
-        await new Promise<void>((resolve) => server.close(() => resolve()))
-        await running?.close()
-      },
-    },
-  }
+  return throughServe(local, { id: 'CONTRACTKEY', secret: 'contract-secret' }, gate, async () => {
+    await running?.close()
+  })
 })
