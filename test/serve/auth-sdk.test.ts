@@ -78,7 +78,7 @@ afterAll(async () => {
 
 describe('serve access control through the AWS SDK for JavaScript v3', () => {
   it('announces that access control is on', () => {
-    expect(auth.serve.announce.join('\n')).toMatch(/access control on: requests must be signed .* with one of 5 access keys/)
+    expect(auth.serve.announce.join('\n')).toMatch(/access control on: requests must be signed .* with one of 7 access keys/)
   })
 
   it('a good key is answered', async () => {
@@ -142,6 +142,13 @@ describe('serve access control through the AWS SDK for JavaScript v3', () => {
       message: `User: arn:aws:iam::123456789012:user/no-delete is not authorized to perform: servicediscovery:DeleteNamespace on resource: arn:aws:servicediscovery:us-east-1:123456789012:namespace/${ids.dev} with an explicit deny in an identity-based policy`,
     })
     expect((await nodelete.send(new ListNamespacesCommand({}))).Namespaces!.map((n) => n.Id)).toContain(ids.dev)
+  })
+
+  it("a source address condition: aws:SourceIp is the client's address", async () => {
+    const fromLoopback = await client(KEYS.loopback).send(new ListNamespacesCommand({}))
+    expect(fromLoopback.Namespaces!.length).toBeGreaterThan(0)
+    const e = await refused(client(KEYS.office).send(new ListNamespacesCommand({})))
+    expect(e).toEqual({ name: 'AccessDeniedException', status: 400, message: deniedMessage('office-only', 'ListNamespaces', 'arn:aws:servicediscovery:us-east-1:123456789012:*/*') })
   })
 
   it('a tag condition: registering is allowed in the service tagged team=blue only', async () => {

@@ -12,12 +12,15 @@ export const KEYS = {
   prod: { accessKeyId: 'PRODKEY', secretAccessKey: 'prod-secret' },
   nodelete: { accessKeyId: 'NODELETEKEY', secretAccessKey: 'nodelete-secret' },
   blue: { accessKeyId: 'BLUEKEY', secretAccessKey: 'blue-secret' },
+  loopback: { accessKeyId: 'LOOPBACKKEY', secretAccessKey: 'loopback-secret' },
+  office: { accessKeyId: 'OFFICEKEY', secretAccessKey: 'office-secret' },
 }
 
 /**
  * The auth file: discovery in the namespace "prod" only; everything but deleting namespaces; instances
- * registered only in services tagged team=blue. (The admin and reader keys come from --auth and
- * --read-only-auth.)
+ * registered only in services tagged team=blue; listing allowed from loopback addresses only, or from an
+ * office network the tests never come from (aws:SourceIp). (The admin and reader keys come from --auth
+ * and --read-only-auth.)
  */
 export const AUTH_FILE = `# access rules of the auth tests
 users:
@@ -63,6 +66,32 @@ users:
             Condition:
               StringEquals:
                 aws:ResourceTag/team: blue
+  - name: loopback-only
+    keys:
+      - id: ${KEYS.loopback.accessKeyId}
+        secret: ${KEYS.loopback.secretAccessKey}
+    policies:
+      - Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: "servicediscovery:ListNamespaces"
+            Resource: "*"
+            Condition:
+              IpAddress:
+                aws:SourceIp: ["127.0.0.0/8", "::1/128"]
+  - name: office-only
+    keys:
+      - id: ${KEYS.office.accessKeyId}
+        secret: ${KEYS.office.secretAccessKey}
+    policies:
+      - Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: "servicediscovery:ListNamespaces"
+            Resource: "*"
+            Condition:
+              IpAddress:
+                aws:SourceIp: "203.0.113.0/24"
 `
 
 export interface AuthServe {

@@ -73,7 +73,8 @@ async function route(options: ApiServerOptions, maxBody: number, request: Incomi
   if (declared > maxBody) return tooLarge(request, response, maxBody)
   const body = await readBody(request, maxBody)
   if (body === undefined) return tooLarge(request, response, maxBody)
-  const answer = await answerApiCall(options.registry, options.gate, { method: request.method, url: request.url ?? '/', headers: request.headers, body })
+  const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
+  const answer = await answerApiCall(options.registry, options.gate, { method: request.method, url: request.url ?? '/', headers: request.headers, body, sourceIp })
   if (answer.status === 200 && 'body' in answer) send(response, 200, answer.body)
   else if ('type' in answer) send(response, answer.status, { __type: answer.type, message: answer.message })
 }

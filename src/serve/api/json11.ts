@@ -13,6 +13,8 @@ export interface RawRequest {
   url: string
   headers: IncomingHttpHeaders
   body: Buffer
+  /** The client's address (IAM's aws:SourceIp), without an IPv4-mapped IPv6 prefix. */
+  sourceIp?: string
 }
 
 /**
@@ -32,6 +34,8 @@ export interface Principal {
   accessKeyId: string
   /** The IAM user ARN the key belongs to (denial messages name it). */
   arn: string
+  /** Where the request came from (aws:SourceIp). */
+  sourceIp?: string
 }
 
 export type ApiAnswer = { status: 200; body: unknown } | WireError

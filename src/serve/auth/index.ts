@@ -32,6 +32,7 @@ class Caller implements Principal {
   constructor(
     readonly accessKeyId: string,
     readonly user: User,
+    readonly sourceIp: string | undefined,
   ) {}
   get arn(): string {
     return this.user.arn
@@ -68,7 +69,7 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
       const entry = rules.keys.get(key.accessKeyId)
       // The file may have been reloaded since the key was looked up: the key must still be the same one.
       if (!entry || entry.key !== key) return { status: 400, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }
-      return new Caller(key.accessKeyId, entry.user)
+      return new Caller(key.accessKeyId, entry.user, request.sourceIp)
     },
     async authorize(principal: Principal, op: OperationName, input: Record<string, unknown>): Promise<WireError | undefined> {
       const user = (principal as Caller).user
@@ -80,7 +81,7 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
       const now = ctx.now()
       let implicit: Check | undefined
       for (const check of checks) {
-        const decision = user.policies.evaluate(check.action, check.resource, new RequestKeys(check, user, now, options.region))
+        const decision = user.policies.evaluate(check.action, check.resource, new RequestKeys(check, user, now, options.region, principal.sourceIp))
         if (decision === 'ExplicitDeny') return denied(user, check.action, check.shownResource, 'explicit')
         if (decision === 'ImplicitDeny') implicit ??= check
       }
@@ -100,7 +101,7 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
 /**
  * The condition keys of one check, looked up only when a policy's Condition asks: the request's own keys,
  * the resource's tags, the user's keys (aws:username, aws:PrincipalArn, ...), and the global keys of time,
- * region and transport.
+ * region, transport and the client's address (aws:SourceIp).
  */
 class RequestKeys implements RequestContext {
   constructor(
@@ -108,6 +109,7 @@ class RequestKeys implements RequestContext {
     private readonly user: User,
     private readonly now: Date,
     private readonly region: string,
+    private readonly sourceIp: string | undefined,
   ) {}
 
   get(key: string): string | string[] | undefined {
@@ -126,6 +128,8 @@ class RequestKeys implements RequestContext {
         return this.region
       case 'aws:securetransport':
         return 'false'
+      case 'aws:sourceip':
+        return this.sourceIp
     }
     return undefined
   }
