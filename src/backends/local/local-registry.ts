@@ -71,9 +71,8 @@ export class LocalRegistry implements Registry {
 
   /**
    * Change the registry outside any operation, through the same lock and journal as every write (serve's
-   * health checks record their results so). fn's changes are saved only when it returns. A write that
-   * changes anything must also count itself in state.sequence, as every operation does: the registry
-   * file then changes with it, and its stamp is how readers' caches and the change feed see writes.
+   * health checks record their results so). fn's changes are saved only when it returns; a write that
+   * changes nothing writes nothing.
    */
   writeState<T>(fn: (state: RegistryState, ctx: HandlerContext) => T): Promise<T> {
     const call = nextCall(this.options)

@@ -295,7 +295,6 @@ class HealthSchedule implements HealthChecker {
   private async write(batch: StatusChange[]): Promise<void> {
     try {
       await this.context.registry.writeState((state) => {
-        let changed = false
         for (const change of batch) {
           const service = state.services[change.serviceId]
           if (!service) continue
@@ -306,11 +305,7 @@ class HealthSchedule implements HealthChecker {
           if (!instance || !target || describe(target) !== change.target) continue
           if (instance.HealthCheckStatus?.Status === change.status) continue
           instance.HealthCheckStatus = { Status: change.status, ChangedAt: change.at }
-          changed = true
         }
-        // A write moves the registry file's stamp (its write count), so that readers that keep a view while
-        // the stamp holds (serve's API, the live view) and other processes see the change.
-        if (changed) state.sequence += 1
       })
     } catch (error) {
       // The registry can't be written (damaged by hand, disk full): the checks go back to the status the

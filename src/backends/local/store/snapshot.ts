@@ -237,6 +237,16 @@ export class Snapshot {
       loaded.db.write()
       if (loaded.adapter.change !== undefined) changes.push({ file, content: loaded.adapter.change })
     }
+    // Every write that changes a file moves the registry file too (its write count): readers that keep a
+    // view while its stamp holds (serve) and the change feed see writes by that stamp alone, so a write
+    // that changed only a shard (a recorded health status) must not leave it as it was.
+    if (changes.length > 0 && !changes.some((change) => change.file === MAIN)) {
+      state.sequence += 1
+      main.sequence = state.sequence
+      mainLoaded.db.data = mainDocument(main)
+      mainLoaded.db.write()
+      changes.push({ file: MAIN, content: mainLoaded.adapter.change! })
+    }
     return changes
   }
 }
