@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, tempRegistry } from '../helpers/cli.js'
+import { tempRegistry } from '../helpers/cli.js'
+import type { ServeProcess } from '../helpers/live.js'
+import { startServeProcess } from '../helpers/live.js'
 import { HAS_MOTO, startMoto, type Moto } from '../helpers/moto.js'
-import { apply, diff, exportDoc, hermeticEnv, scratch, seedRich, withVpc } from './support.js'
+import { apply, diff, exportDoc, scratch, seedRich, withVpc } from './support.js'
 
 const REMOTE_DOC = readFileSync(new URL('./fixtures/remote.yaml', import.meta.url), 'utf8')
 
@@ -13,34 +14,10 @@ beforeAll(() => {
   process.env.AWS_SECRET_ACCESS_KEY = 'test'
 })
 
-/** `cloudmap serve --port 0` on a fresh registry, as a user starts it; stopped by the caller. */
-async function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
-  const { path } = tempRegistry()
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', path], { env: { ...process.env, ...hermeticEnv() } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = ''
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      text += d
-      const m = /(http:\/\/[^\s/]+)\//.exec(text)
-      if (m) resolve(m[1])
-    })
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)))
-  })
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
-}
-
 describe('local -> cloudmap serve -> local', () => {
-  let serve: Awaited<ReturnType<typeof startServe>>
+  let serve: ServeProcess
   beforeAll(async () => {
-    serve = await startServe()
+    serve = await startServeProcess(['--registry', tempRegistry().path])
   })
   afterAll(async () => {
     await serve?.stop()

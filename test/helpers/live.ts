@@ -1,10 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
-import { BIN, ROOT } from './cli.js'
+import { BIN, cliEnv, ROOT } from './cli.js'
 
 /** A long-running `node bin/run.js ...` (serve, run, watch) whose output the test reads while it runs. */
 export interface Live {
@@ -21,12 +18,13 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGT
 
 const started = new Set<Live>()
 
-/** The environment of every test process: UTC, a scratch HOME, no AWS or CLOUDMAP settings from the machine. */
+/**
+ * The environment of a long-running test process: cli.ts's hermetic one (UTC, a scratch HOME, no AWS or
+ * CLOUDMAP settings from the machine) but with the real clock and random ids, as serve, run and watch
+ * need to run.
+ */
 export function hermeticEnv(env: Record<string, string> = {}): Record<string, string> {
-  const clean: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('CLOUDMAP_')) clean[k] = v
-  const home = mkdtempSync(join(tmpdir(), 'cloudmap-home-'))
-  return { ...clean, TZ: 'UTC', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), CLOUDMAP_CONFIG_DIR: join(home, '.config', 'cloudmap'), AWS_EC2_METADATA_DISABLED: 'true', ...env }
+  return cliEnv({ CLOUDMAP_SEED: undefined, CLOUDMAP_NOW: undefined, ...env })
 }
 
 export function startCli(args: string[], env: Record<string, string> = {}): Live {
@@ -75,11 +73,23 @@ export async function until<T>(what: string, probe: () => T | undefined | false 
 
 export const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_REGION: 'us-east-1' }
 
-/** `cloudmap serve --port 0` on a registry file; its URL read from stdout. */
-export async function startServeProcess(registryPath: string): Promise<{ url: string; live: Live }> {
-  const live = startCli(['serve', '--port', '0', '--registry', registryPath])
+export interface ServeProcess {
+  url: string
+  port: number
+  live: Live
+  /** Send a signal (SIGTERM unless told) and wait for the exit: its status (128 + N for a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number>
+}
+
+/** `cloudmap serve --port 0 ARGS` as a user starts it (the built binary); resolves once it printed its address. */
+export async function startServeProcess(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const live = startCli(['serve', '--port', '0', ...args], env)
   const url = await until('serve to print its URL', () => /(http:\/\/[^/\s]+)\//.exec(live.stdout())?.[1] ?? (live.child.exitCode !== null ? Promise.reject(new Error(`serve exited: ${live.stderr()}`)) : undefined))
-  return { url, live }
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (live.child.exitCode === null && live.child.signalCode === null) live.child.kill(signal)
+    return (await live.done).status
+  }
+  return { url, port: Number(new URL(url).port), live, stop }
 }
 
 /** The two ways the commands reach a registry: the file itself, and `cloudmap serve` in front of it. */
@@ -93,7 +103,7 @@ export interface Backend {
 
 export async function backend(name: 'local' | 'serve', registryPath: string): Promise<Backend> {
   if (name === 'local') return { name, flags: ['--registry', registryPath], env: {}, stop: async () => {} }
-  const { url, live } = await startServeProcess(registryPath)
+  const { url, live } = await startServeProcess(['--registry', registryPath])
   return { name, flags: ['--endpoint-url', url], env: CREDENTIALS, stop: () => live.stop() }
 }
 

@@ -1,10 +1,10 @@
-import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, ROOT, runCli } from '../helpers/cli.js'
+import { hermeticEnv, startServeProcess, until } from '../helpers/live.js'
 import { AUTH_FILE, KEYS } from './auth-support.js'
 
 // Access control at the command line: the built `cloudmap serve` with --auth, --read-only-auth,
@@ -33,39 +33,26 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
   })
 }
 
-/** A clean environment: nothing from this machine's AWS or cloudmap settings, HOME in a scratch folder. */
+/** The hermetic environment (live.ts) with HOME here, and the AWS CLI's files kept in it. */
 function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('CLOUDMAP_')) env[k] = v
-  return { ...env, TZ: 'UTC', LANG: 'C.UTF-8', HOME: home, CLOUDMAP_CONFIG_DIR: join(home, '.config', 'cloudmap'), AWS_CONFIG_FILE: join(home, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'), AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', ...extra }
+  return hermeticEnv({ LANG: 'C.UTF-8', HOME: home, CLOUDMAP_CONFIG_DIR: join(home, '.config', 'cloudmap'), AWS_CONFIG_FILE: join(home, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'), AWS_PAGER: '', ...extra })
 }
 
 interface Serve {
   url: string
   registry: string
   stderr: () => string
-  child: ChildProcess
+  stop(): Promise<number>
 }
 const serves: Serve[] = []
 
-/** `cloudmap serve --port 0 ARGS` on its own registry; resolves once it prints its address. */
+/** `cloudmap serve --port 0 ARGS` on its own registry; resolves once it said what access control does. */
 async function serve(args: string[], home: string, extraEnv: Record<string, string> = {}): Promise<Serve> {
   const registry = join(mkdtempSync(join(tmpdir(), 'cloudmap-auth-cli-')), 'registry.json')
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', registry, ...args], { env: cleanEnv(home, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  // Ready once it printed its address (stdout) and what access control does (stderr).
-  const url = await new Promise<string>((resolve, reject) => {
-    const ready = () => {
-      const m = /http:\/\/[\d.:]+/.exec(stdout)
-      if (m && /cloudmap serve: (access control on|no access keys)/.test(stderr)) resolve(m[0])
-    }
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => ((stdout += d), ready()))
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => ((stderr += d), ready()))
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)))
-  })
-  const s = { url, registry, stderr: () => stderr, child }
+  const started = await startServeProcess(['--registry', registry, ...args], cleanEnv(home, extraEnv))
+  const s = { url: started.url, registry, stderr: () => started.live.stderr(), stop: () => started.stop() }
   serves.push(s)
+  await until('serve to say what access control does', () => /cloudmap serve: (access control on|no access keys)/.test(s.stderr()))
   return s
 }
 
@@ -86,9 +73,7 @@ beforeAll(() => {
 })
 
 afterAll(async () => {
-  for (const s of serves) {
-    if (s.child.exitCode === null) await new Promise((resolve) => (s.child.once('exit', resolve), s.child.kill('SIGTERM')))
-  }
+  for (const s of serves) await s.stop()
 })
 
 function aws(s: Serve, key: { accessKeyId: string; secretAccessKey: string } | 'unsigned', argv: string[]): Promise<Run> {

@@ -12,7 +12,7 @@ import type { OperationName } from '../../src/model/servicediscovery.js'
 import { startDns } from '../../src/serve/dns/index.js'
 import { startServe, type RunningServe } from '../../src/serve/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
-import { startServeProcess } from '../helpers/serve.js'
+import { startServeProcess } from '../helpers/live.js'
 
 /**
  * cloudmap serve --dns-port: the answers Route 53 gives for Cloud Map's records, asked through node:dns
@@ -397,7 +397,7 @@ describe('cloudmap serve --dns-port as a command', () => {
     const serveProcess = await startServeProcess(['--dns-port', '0', '--registry', registryFile])
     try {
       // The faces' lines follow the address on stderr.
-      const announced = await until(async () => /DNS: 127\.0\.0\.1:(\d+) \(UDP and TCP\)/.exec(serveProcess.stderr()), (m) => m !== null)
+      const announced = await until(async () => /DNS: 127\.0\.0\.1:(\d+) \(UDP and TCP\)/.exec(serveProcess.live.stderr()), (m) => m !== null)
       const r = new Resolver({ timeout: 2000, tries: 2 })
       r.setServers([`127.0.0.1:${announced![1]}`])
       expect(await r.resolveCname('legacy.corp.internal')).toEqual(['db.example.org'])

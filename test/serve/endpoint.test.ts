@@ -3,8 +3,9 @@ import type { Socket } from 'node:net'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli, runCliAsync, tempRegistry } from '../helpers/cli.js'
-import type { ServeProcess } from '../helpers/serve.js'
-import { apiCall, rawRequest, startServeProcess } from '../helpers/serve.js'
+import type { ServeProcess } from '../helpers/live.js'
+import { startServeProcess, until } from '../helpers/live.js'
+import { apiCall, rawRequest } from '../helpers/serve.js'
 import type { RunningServe } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
 
@@ -34,16 +35,6 @@ async function serveInProcess(options: Partial<Parameters<typeof startServe>[0]>
 
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>
 
-/** Wait for a condition, a bounded number of times (no timing is asserted). */
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, tries = 200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe()
-    if (value !== undefined) return value
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
-
 describe('serve starts, or says in one line why not', () => {
   it('a busy port: exit 255, one AWS CLI-style line, no stack trace', async () => {
     const first = await serveProcess()
@@ -67,9 +58,9 @@ describe('serve starts, or says in one line why not', () => {
 
   it('prints where it listens on stdout, and the environment for clients on stderr', async () => {
     const serve = await serveProcess()
-    await until(() => (serve.stderr().includes('AWS_DISABLE_HOST_PREFIX_INJECTION') ? true : undefined), 'the client environment')
-    expect(serve.stderr()).toContain(`export AWS_ENDPOINT_URL_SERVICEDISCOVERY=${serve.url}\n`)
-    expect(serve.stderr()).toContain('export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1')
+    await until('the client environment', () => serve.live.stderr().includes('AWS_DISABLE_HOST_PREFIX_INJECTION'))
+    expect(serve.live.stderr()).toContain(`export AWS_ENDPOINT_URL_SERVICEDISCOVERY=${serve.url}\n`)
+    expect(serve.live.stderr()).toContain('export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1')
   })
 
   it('GET / answers a small JSON status for container health checks', async () => {

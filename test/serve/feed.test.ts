@@ -4,6 +4,7 @@ import { LocalFileFeed } from '../../src/feed/local-file-feed.js'
 import type { LiveEvent } from '../../src/serve/live-view.js'
 import { LiveView } from '../../src/serve/live-view.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { until } from '../helpers/live.js'
 
 /**
  * The one change feed: a write by any process (here: the CLI) is announced through the file system,
@@ -14,15 +15,6 @@ const closers: (() => void)[] = []
 afterEach(() => {
   for (const close of closers.splice(0)) close()
 })
-
-async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = probe()
-    if (value !== undefined) return value
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 function setup() {
   const { path } = tempRegistry()
@@ -40,7 +32,7 @@ describe('LocalFileFeed', () => {
     let signals = 0
     feed.subscribe(() => signals++)
     await cli(path, 'create-http-namespace', '--name', 'shop')
-    await until(() => (signals >= 1 ? true : undefined), 'the first signal')
+    await until('the first signal', () => signals >= 1)
     const after = signals
     // A file beside the registry that is not the registry: no signal.
     const { writeFileSync } = await import('node:fs')
@@ -63,13 +55,13 @@ describe('LiveView', () => {
     const ns = (await cli(path, 'get-operation', '--operation-id', op, '--query', 'Operation.Targets.NAMESPACE', '--output', 'text')).stdout.trim()
     const srv = (await cli(path, 'create-service', '--name', 'web', '--namespace-id', ns, '--health-check-custom-config', 'FailureThreshold=1', '--query', 'Service.Id', '--output', 'text')).stdout.trim()
     await cli(path, 'register-instance', '--service-id', srv, '--instance-id', 'i-1', '--attributes', 'AWS_INSTANCE_IPV4=10.0.0.1')
-    await until(() => (view.state.instances.get(srv)?.['i-1'] ? true : undefined), 'i-1 in the view')
+    await until('i-1 in the view', () => view.state.instances.get(srv)?.['i-1'])
     await cli(path, 'update-instance-custom-health-status', '--service-id', srv, '--instance-id', 'i-1', '--status', 'UNHEALTHY')
-    await until(() => (view.state.instances.get(srv)?.['i-1']?.CustomHealthStatus === 'UNHEALTHY' ? true : undefined), 'the health change')
+    await until('the health change', () => view.state.instances.get(srv)?.['i-1']?.CustomHealthStatus === 'UNHEALTHY')
     await cli(path, 'deregister-instance', '--service-id', srv, '--instance-id', 'i-1')
     await cli(path, 'delete-service', '--id', srv)
     await cli(path, 'delete-namespace', '--id', ns)
-    await until(() => (Object.keys(view.state.namespaces).length === 0 ? true : undefined), 'everything removed')
+    await until('everything removed', () => Object.keys(view.state.namespaces).length === 0)
     expect(events.map(describeEvent)).toEqual([
       'namespace added shop',
       'service added web',
@@ -96,12 +88,12 @@ describe('LiveView', () => {
     // Replaced as an editor would (a new file renamed into place).
     writeFileSync(`${path}.tmp`, '{"schemaVersion": 2, "broken')
     renameSync(`${path}.tmp`, path)
-    await until(() => (errors.length > 0 ? true : undefined), 'the error')
+    await until('the error', () => errors.length > 0)
     expect(errors[0].message).toContain(path)
     expect(Object.values(view.state.namespaces).map((n) => n.Name)).toEqual(['shop'])
     writeFileSync(`${path}.tmp`, good)
     renameSync(`${path}.tmp`, path)
     await cli(path, 'create-http-namespace', '--name', 'later')
-    await until(() => (Object.keys(view.state.namespaces).length === 2 ? true : undefined), 'recovery')
+    await until('recovery', () => Object.keys(view.state.namespaces).length === 2)
   })
 })

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
@@ -14,7 +13,8 @@ import type { HealthChecker, HealthOptions } from '../../src/serve/health/index.
 import { startHealth } from '../../src/serve/health/index.js'
 import type { RunningServe } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
-import { BIN, runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { startServeProcess } from '../helpers/live.js'
 
 /**
  * serve's health face against real endpoints on this machine: HTTP, HTTPS (self-signed certificate) and
@@ -180,16 +180,9 @@ describe('cloudmap serve health flags', () => {
     const bad = await runCliAsync(['serve', '--port', '0', '--registry', path, '--health-interval', '0'])
     expect(bad.status).toBe(252)
     expect(bad.stderr).toContain('--health-interval')
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', path, '--health-interval', '2', '--health-timeout', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, TZ: 'UTC', HOME: dirname(path), XDG_CONFIG_HOME: dirname(path), XDG_DATA_HOME: dirname(path) } })
-    running.push(async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        await new Promise((resolve) => child.once('exit', resolve))
-      }
-    })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    await until(() => stderr.includes('health checks:'), 'the announce line')
+    const serve = await startServeProcess(['--registry', path, '--health-interval', '2', '--health-timeout', '1'])
+    running.push(async () => void (await serve.stop()))
+    const stderr = await until(() => (serve.live.stderr().includes('health checks:') ? serve.live.stderr() : ''), 'the announce line')
     expect(stderr).toContain('health checks: Route 53 HTTP/HTTPS/TCP checks probed every 2 s (timeout 1 s)')
   })
 })

@@ -1,17 +1,17 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser: they are typed with the DOM.
-import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Face, FaceContext } from '../../src/serve/faces.js'
 import type { RunningServe } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
-import { BIN, ROOT, runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { ROOT, runCliAsync, tempRegistry } from '../helpers/cli.js'
+import { startServeProcess } from '../helpers/live.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
 
@@ -244,17 +244,9 @@ describe('the ui face without a browser', () => {
   it('is on by default in `cloudmap serve`, off with --no-ui', async () => {
     const { path } = tempRegistry()
     for (const [flags, status] of [[[], 200], [['--no-ui'], 404]] as const) {
-      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', path, ...flags], { env: { ...process.env, HOME: dirname(path), AWS_ACCESS_KEY_ID: undefined }, stdio: ['ignore', 'pipe', 'pipe'] })
+      const serve = await startServeProcess(['--registry', path, ...flags])
+      const url = serve.url
       try {
-        const url = await new Promise<string>((resolve, reject) => {
-          let out = ''
-          child.stdout.setEncoding('utf8').on('data', (d: string) => {
-            out += d
-            const found = /http:\/\/[\d.]+:\d+/.exec(out)
-            if (found) resolve(found[0])
-          })
-          child.once('exit', (code) => reject(new Error(`serve exited ${code}`)))
-        })
         expect((await get(`${url}/ui/`)).status, flags.join(' ') || 'default').toBe(status)
         if (status === 200) {
           // serve wires the dashboard to its health prober (on by default).
@@ -262,8 +254,7 @@ describe('the ui face without a browser', () => {
           expect(await probes.json()).toEqual({ Probing: true, Probes: [] })
         }
       } finally {
-        child.kill('SIGTERM')
-        await new Promise((resolve) => child.once('exit', resolve))
+        await serve.stop()
       }
     }
   })
