@@ -59,6 +59,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     now: options.now,
     operationDelayMs: options.operationDelayMs,
     cacheReads: true,
+    checkpointWhenIdle: true,
   })
   const feed = new LocalFileFeed({ main: registry.path, stamp: () => registry.stamp() })
   let view: Promise<LiveView> | undefined

@@ -21,6 +21,8 @@ export interface LocalRegistryOptions extends ContextOptions {
   notice?: (message: string) => void
   /** Answer reads from the last view while the registry file is unchanged (a long-running server). */
   cacheReads?: boolean
+  /** Make writes durable in the files when writes pause, not after each one (a server: store/journal.ts). */
+  checkpointWhenIdle?: boolean
 }
 
 const CRASH_POINTS: readonly string[] = ['locked', 'staged', 'committed', 'applying', 'applied']
@@ -36,7 +38,7 @@ function envNumber(name: string): number | undefined {
 /**
  * The embedded registry: a lowdb JSON file and its shards (store/). A read runs the operation's handler
  * on a consistent view without taking the lock; a write takes the registry's lock, runs the handler and,
- * only when it succeeded, saves the files it changed, atomically (journal, temp files, fsync, rename).
+ * only when it succeeded, saves the files it changed, atomically (write-ahead log, temp files, rename).
  */
 export class LocalRegistry implements Registry {
   private readonly store: RegistryStore
@@ -48,6 +50,7 @@ export class LocalRegistry implements Registry {
       notice: options.notice,
       crashAt: crashAt !== undefined && CRASH_POINTS.includes(crashAt) ? (crashAt as CrashPoint) : undefined,
       cacheReads: options.cacheReads,
+      checkpointWhenIdle: options.checkpointWhenIdle,
     })
   }
 
@@ -95,5 +98,7 @@ export class LocalRegistry implements Registry {
     })
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.store.close()
+  }
 }

@@ -11,6 +11,7 @@ import type { Lock } from './lock.js'
 import type { RegistryPaths } from './paths.js'
 import { MAIN, registryPaths } from './paths.js'
 import { Snapshot } from './snapshot.js'
+import { logFromAnotherBoot } from './boot.js'
 
 export type { FlatRegistry } from './documents.js'
 export { registryPaths } from './paths.js'
@@ -27,7 +28,15 @@ export interface StoreOptions {
    * was written since (a long-running server; a CLI process reads once and gains nothing).
    */
   cacheReads?: boolean
+  /**
+   * Make written files durable (checkpoint the write-ahead log, store/journal.ts) when writes pause or the
+   * log grows large, instead of after every write: a server's writes then cost one flush each.
+   */
+  checkpointWhenIdle?: boolean
 }
+
+/** How long writes must pause before a server checkpoints. */
+const CHECKPOINT_IDLE_MS = 200
 
 /** What identifies one version of the registry file: a write replaces it (rename), changing all of these. */
 export type Stamp = Pick<BigIntStats, 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'> | null
@@ -44,7 +53,7 @@ interface Opened {
   migrate?: { version: number; text: string }
 }
 
-/** Whether a write was committed and not yet applied (a writer is applying it, or was killed doing so). */
+/** Whether a write is being committed and applied (a writer is at it, or was killed doing so). */
 function pendingJournal(paths: RegistryPaths): boolean {
   return existsSync(paths.journal)
 }
@@ -64,6 +73,12 @@ interface QueuedWrite {
 
 /** At most this many queued writes are saved in one commit. */
 const MAX_BATCH = 64
+
+/**
+ * A committed view holding more files than this is not kept for the next write: each write compares every
+ * file its view holds.
+ */
+const WRITE_VIEW_FILES = 16
 
 /** A read that raced writers this many times is done under the lock instead. */
 const OPTIMISTIC_READS = 8
@@ -86,7 +101,11 @@ export class RegistryStore {
 
   /** Run a read-only call on a consistent view of the registry. Never writes, except to finish a write a killed process committed. */
   async read<T>(fn: (state: RegistryState) => T): Promise<T> {
-    for (let attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
+    // A log left from before the machine restarted may hold writes the files lack: replay it first (once
+    // per process: no restart happens while it runs).
+    const restarted = !this.bootChecked && logFromAnotherBoot(this.paths)
+    this.bootChecked ||= !restarted
+    for (let attempt = 0; attempt < (restarted ? 0 : OPTIMISTIC_READS); attempt++) {
       // A kept view whose registry file is unchanged is the registry before any write being applied now.
       const kept = this.keptView()
       if (!kept && pendingJournal(this.paths)) {
@@ -113,10 +132,54 @@ export class RegistryStore {
       // The kept view may now hold a shard of a newer write: never use it again.
       if (opened === this.kept) this.kept = undefined
     }
-    return this.locked(async ({ recover }, lock) => {
-      await recover(this.paths, lock.tookOver)
+    return this.locked(async (io, lock) => {
+      await this.recover(io, lock)
       return fn(this.open().snapshot.state)
     })
+  }
+
+  /** Whether this process has looked for a log from before a restart (and replayed it). */
+  private bootChecked = false
+
+  /** Under the lock: finish what a killed or restarted writer left (store/journal.ts). */
+  private async recover(io: Awaited<ReturnType<typeof writing>>, lock: Lock): Promise<void> {
+    await io.recover(this.paths, { sweep: lock.tookOver, afterRestart: !this.bootChecked, notice: this.notice })
+    this.bootChecked = true
+  }
+
+  private readonly notice = (message: string): void => (this.options.notice ?? ((text: string) => process.stderr.write(`${text}\n`)))(message)
+
+  /** A checkpoint waiting for writes to pause (checkpointWhenIdle). */
+  private checkpointTimer: NodeJS.Timeout | undefined
+
+  /** After a commit: make its files durable now, or once writes pause (checkpointWhenIdle). */
+  private async afterCommit(io: Awaited<ReturnType<typeof writing>>, logBytes: number): Promise<void> {
+    clearTimeout(this.checkpointTimer)
+    this.checkpointTimer = undefined
+    if (!this.options.checkpointWhenIdle || logBytes > io.CHECKPOINT_BYTES) return io.checkpoint(this.paths)
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined
+      // Writes under way will schedule another.
+      if (!this.flushing) void this.checkpointNow()
+    }, CHECKPOINT_IDLE_MS)
+    this.checkpointTimer.unref()
+  }
+
+  private async checkpointNow(): Promise<void> {
+    try {
+      await this.locked((io) => io.checkpoint(this.paths))
+    } catch (error) {
+      // The log stays and keeps every write durable; the next checkpoint tries again.
+      this.notice(`cloudmap: could not checkpoint the registry's write-ahead log ${this.paths.log} (${(error as Error).message}); it is kept and will be retried.`)
+    }
+  }
+
+  /** Make every write durable in the files themselves (a server that stops). */
+  async close(): Promise<void> {
+    if (this.checkpointTimer === undefined) return
+    clearTimeout(this.checkpointTimer)
+    this.checkpointTimer = undefined
+    await this.checkpointNow()
   }
 
   /**
@@ -145,8 +208,10 @@ export class RegistryStore {
         try {
           const saved = await this.locked(async (io, lock) => {
             this.crash('locked')
-            await io.recover(this.paths, lock.tookOver)
-            return this.saveBatch(batch, io.commit)
+            await this.recover(io, lock)
+            const { saved, logBytes } = await this.saveBatch(batch, io.commit)
+            if (logBytes > 0) await this.afterCommit(io, logBytes)
+            return saved
           })
           // Answered once the lock is released, so a process that exits right after leaves no lock behind.
           for (const { entry, value } of saved) {
@@ -166,11 +231,12 @@ export class RegistryStore {
   /** Run the batch's writes on one view and commit them; the ones that threw are rejected at once. */
   private async saveBatch(
     batch: QueuedWrite[],
-    commit: (paths: RegistryPaths, changes: FileChange[], crash: (point: CrashPoint) => void) => Promise<void>,
-  ): Promise<{ entry: QueuedWrite; value: unknown }[]> {
+    commit: (paths: RegistryPaths, changes: FileChange[], crash: (point: CrashPoint) => void) => Promise<number>,
+  ): Promise<{ saved: { entry: QueuedWrite; value: unknown }[]; logBytes: number }> {
     let pending = batch
     for (;;) {
-      const opened = this.open()
+      const opened = this.reusableWriteView() ?? this.open()
+      this.writeView = undefined
       const values: unknown[] = []
       const failed = pending.findIndex((entry) => {
         try {
@@ -185,26 +251,28 @@ export class RegistryStore {
       if (failed >= 0) {
         // Its changes may be half made: run the others again on a fresh view, without it.
         pending = pending.filter((_, i) => i !== failed)
-        if (pending.length === 0) return []
+        if (pending.length === 0) return { saved: [], logBytes: 0 }
         continue
       }
       if (opened.migrate) opened.snapshot.loadAll()
       const changes = opened.snapshot.changes()
       if (opened.migrate) await this.backup(opened.migrate)
-      await commit(this.paths, changes, (point) => this.crash(point))
-      return pending.map((entry, i) => ({ entry, value: values[i] }))
+      const logBytes = await commit(this.paths, changes, (point) => this.crash(point))
+      if (this.options.cacheReads && !opened.migrate && opened.snapshot.settle() <= WRITE_VIEW_FILES) this.writeView = { ...opened, stamp: this.stamp() }
+      return { saved: pending.map((entry, i) => ({ entry, value: values[i] })), logBytes }
     }
   }
 
   /** Create a registry with all of this in one write (benchmarks, imports); refused when it exists. */
   async create(flat: FlatRegistry): Promise<void> {
-    await this.locked(async ({ recover, commit }) => {
-      await recover(this.paths)
+    await this.locked(async (io, lock) => {
+      await this.recover(io, lock)
       if (existsSync(this.paths.main) || existsSync(this.paths.dir)) throw new CloudmapError('other', `The registry ${this.paths.main} already exists; choose a new path.`)
       const files = splitRegistry(flat)
       const snapshot = new Snapshot(this.paths, { kind: 'memory', files }, files.get(MAIN) as MainDocument, null)
       snapshot.loadAll()
-      await commit(this.paths, snapshot.changes())
+      await io.commit(this.paths, snapshot.changes())
+      await io.checkpoint(this.paths)
     })
   }
 
@@ -217,6 +285,16 @@ export class RegistryStore {
     } finally {
       await lock.release()
     }
+  }
+
+  /**
+   * The view the last write committed (cacheReads: a server), which the next write starts from while the
+   * registry file is the one it wrote: no other process wrote since (every write replaces that file).
+   */
+  private writeView: Opened | undefined
+
+  private reusableWriteView(): Opened | undefined {
+    return this.writeView && sameStamp(this.writeView.stamp, this.stamp()) ? this.writeView : undefined
   }
 
   /** The view kept by the last read (cacheReads), while the registry file is unchanged. */

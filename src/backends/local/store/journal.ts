@@ -1,24 +1,37 @@
-import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { mkdir, open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
 import { CloudmapError } from '../../../registry/errors.js'
+import type { LogHeader } from './boot.js'
+import { bootId, logFromAnotherBoot } from './boot.js'
 import type { RegistryPaths } from './paths.js'
 import { MAIN, resolveFile } from './paths.js'
 
 /**
- * How a write reaches the disk, so that a process killed at any instant leaves the registry as it was
- * before the write or as it is after it, never in between (a write changes several files):
+ * How a write reaches the disk, so that a process killed (or a machine stopped) at any instant leaves the
+ * registry as it was before the write or as it is after it, never in between, and every write that was
+ * acknowledged survives:
  *
- * 1. every new file is written to the staging folder and fsynced;
- * 2. the journal, listing which staged file replaces which registry file (and which files go), is
- *    written, fsynced and renamed into place: this rename is the commit point;
- * 3. the staged files are renamed over the registry's files (the registry file last), folders fsynced;
- * 4. the journal is removed.
+ * 1. the journal marker is created: "a write is being applied" (readers wait, see store/index.ts);
+ * 2. the write, the full new content of every file it changes, is appended to the write-ahead log as one
+ *    checksummed line and the log is fdatasynced: this is the commit point, and its only disk flush;
+ * 3. each file is written to the staging folder and renamed over the registry's file (the registry file
+ *    last), without a flush of its own;
+ * 4. the marker is removed.
  *
- * Killed before 2, nothing changed (the next writer clears the staging folder); killed after it, the next
- * writer, or a reader that finds the journal, takes the lock and finishes 3 and 4 (recover). Readers that
- * see no journal, and the same registry file before and after they read, saw one consistent version.
+ * The files written in 3 become durable at the next checkpoint: every file the log names is fsynced, with
+ * its folder, and the log is deleted. A CLI process checkpoints after its write (the log is gone between
+ * commands); serve checkpoints when its writes pause or the log grows large, so that a busy server pays
+ * one flush per commit instead of one per file and folder.
+ *
+ * Recovery, under the lock: a marker left by a killed process means its write may be half applied; the
+ * log's last whole line is applied again (whole contents, so applying twice changes nothing) and a torn
+ * line after it (killed while appending: never acknowledged) is cut off. A log written before the machine
+ * restarted (its header names another boot) may have lost any file written since the last checkpoint, so
+ * every line is applied again, in order, and checkpointed, provided the registry file is one this log
+ * wrote; if someone replaced it since (an editor, git checkout), the files are left as they are.
  */
 
 export interface FileChange {
@@ -28,24 +41,32 @@ export interface FileChange {
   content: string | null
 }
 
-interface JournalEntry {
-  file: string
-  /** Name of the new content in the staging folder; absent when the file is removed. */
-  staged?: string
-}
-
-interface Journal {
-  write: string
-  files: JournalEntry[]
-}
-
 /** A point of a write at which CLOUDMAP_TEST_CRASH_AT kills the process (crash tests). */
 export type CrashPoint = 'locked' | 'staged' | 'committed' | 'applying' | 'applied'
 
-async function writeDurably(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx')
+interface Log {
+  header: LogHeader
+  /** The whole lines, in order: each the changes of one commit. */
+  writes: FileChange[][]
+  /** Bytes of the header and the whole lines; anything after is a torn line. */
+  validBytes: number
+  size: number
+}
+
+/** A log larger than this is checkpointed even while writes keep coming. */
+export const CHECKPOINT_BYTES = 8 * 1024 * 1024
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+
+async function syncFile(path: string): Promise<void> {
+  let handle
   try {
-    await handle.writeFile(content, 'utf8')
+    handle = await open(path, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw error
+  }
+  try {
     await handle.sync()
   } finally {
     await handle.close()
@@ -79,98 +100,199 @@ async function replace(from: string, to: string): Promise<void> {
   }
 }
 
-export async function commit(paths: RegistryPaths, changes: readonly FileChange[], crash: (point: CrashPoint) => void = () => {}): Promise<void> {
-  if (changes.length === 0) return
-  const id = randomBytes(6).toString('hex')
-  // The registry file is replaced last: a reader that sees it new sees every shard new as well.
-  const ordered = [...changes].sort((a, b) => Number(a.file === MAIN) - Number(b.file === MAIN))
-  const entries: JournalEntry[] = ordered.map((change, i) => (change.content === null ? { file: change.file } : { file: change.file, staged: `${id}-${i}.json` }))
-  const journal: Journal = { write: id, files: entries }
-  const temp = join(paths.staging, `${id}.journal`)
-  const staged = [temp, ...entries.flatMap((e) => (e.staged === undefined ? [] : [join(paths.staging, e.staged)]))]
-  try {
-    await mkdir(paths.staging, { recursive: true })
-    // The new files and the journal are written (and fsynced) at once; only the rename commits them.
-    await Promise.all([
-      writeDurably(temp, `${JSON.stringify(journal, null, 2)}\n`),
-      ...ordered.map((change, i) => (change.content === null ? undefined : writeDurably(join(paths.staging, entries[i].staged!), change.content))),
-    ])
-    await syncDir(paths.staging)
-    crash('staged')
-    await rename(temp, paths.journal)
-  } catch (error) {
-    // Not committed: take back what was staged, so the next writer has nothing to sweep.
-    await Promise.all(staged.map((file) => rm(file, { force: true }).catch(() => {})))
-    throw error
+/** replace(), synchronously (the commit's renames). */
+function replaceSync(from: string, to: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(from, to)
+      return
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (attempt >= 20 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25)
+    }
   }
-  await syncDir(paths.dir)
-  crash('committed')
-  await apply(paths, journal, crash)
 }
 
-async function apply(paths: RegistryPaths, journal: Journal, crash: (point: CrashPoint) => void = () => {}): Promise<void> {
-  const dirs = new Set<string>()
-  const applyEntry = async (entry: JournalEntry): Promise<void> => {
-    const target = resolveFile(paths, entry.file)
-    dirs.add(dirname(target))
-    if (entry.staged === undefined) {
-      await rm(target, { force: true })
-      return
-    }
-    const from = join(paths.staging, entry.staged)
-    try {
-      await replace(from, target)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      // Already renamed by an earlier, interrupted apply of this journal; or the target's folder is new.
-      if (!existsSync(from)) return
-      await mkdir(dirname(target), { recursive: true })
-      await replace(from, target)
-    }
+/** The write as one log line: checksum, space, JSON (which never holds a raw newline). */
+function logLine(changes: readonly FileChange[]): string {
+  const payload = JSON.stringify(changes)
+  return `${sha256(payload)} ${payload}\n`
+}
+
+/** The log, or undefined when there is none (or it has no whole header: it holds no commit). */
+async function readLog(paths: RegistryPaths): Promise<Log | undefined> {
+  let text: string
+  try {
+    text = await readFile(paths.log, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
   }
-  // The first file, then the shards together (a write of a large batch touches many), the registry file last.
-  const [first, ...others] = journal.files
-  const last = others.length > 0 && others[others.length - 1].file === MAIN ? others.pop() : undefined
-  if (first) await applyEntry(first)
-  if (journal.files.length > 1) crash('applying')
-  await Promise.all(others.map(applyEntry))
-  if (last) await applyEntry(last)
-  await Promise.all([...dirs].map(syncDir))
-  crash('applied')
-  // The removal need not be made durable now: the next write's commit point fsyncs this folder before
-  // that write changes any file, so a journal that came back after a power loss is never replayed over a
-  // file a later write made again; replayed alone, it changes nothing (its renames are done, its
-  // removals already made). One fsync less for every write.
-  await unlink(paths.journal)
+  const headerEnd = text.indexOf('\n')
+  if (headerEnd < 0) return undefined
+  let header: LogHeader
+  try {
+    header = JSON.parse(text.slice(0, headerEnd)) as LogHeader
+  } catch {
+    return undefined
+  }
+  const writes: FileChange[][] = []
+  let at = headerEnd + 1
+  for (;;) {
+    const end = text.indexOf('\n', at)
+    if (end < 0) break
+    const line = text.slice(at, end)
+    const payload = line.slice(65)
+    if (line[64] !== ' ' || sha256(payload) !== line.slice(0, 64)) break
+    writes.push(JSON.parse(payload) as FileChange[])
+    at = end + 1
+  }
+  return { header, writes, validBytes: Buffer.byteLength(text.slice(0, at)), size: Buffer.byteLength(text) }
 }
 
 /**
- * Under the lock: finish a committed write that was interrupted, and (`sweep`: the lock was taken over
- * from a process that died) clear what an uncommitted write left in the staging folder. True when a
- * committed write was finished.
+ * Commit a write (steps 1-4 above). Resolves once it is durable and applied, with the log's size. Throws,
+ * with nothing changed, when it could not be made durable.
  */
-export async function recover(paths: RegistryPaths, sweep = true): Promise<boolean> {
-  let text: string | undefined
+export async function commit(paths: RegistryPaths, changes: readonly FileChange[], crash: (point: CrashPoint) => void = () => {}): Promise<number> {
+  if (changes.length === 0) return 0
+  // The registry file is replaced last: a reader that sees it new sees every shard new as well.
+  const ordered = [...changes].sort((a, b) => Number(a.file === MAIN) - Number(b.file === MAIN))
+  const line = logLine(ordered)
+  // The small file operations are synchronous: each costs microseconds, where a round trip through
+  // libuv's thread pool costs more than the operation, and a commit makes a dozen of them in turn. Only
+  // the flush, which takes the disk's time, is awaited.
+  mkdirSync(paths.staging, { recursive: true })
+  crash('staged')
+  writeFileSync(paths.journal, '')
+  const fd = openSync(paths.log, 'a')
+  let size: number
+  let created: boolean
   try {
-    text = await readFile(paths.journal, 'utf8')
+    size = fstatSync(fd).size
+    created = size === 0
+    const text = created ? `${JSON.stringify(newHeader(paths))}\n${line}` : line
+    try {
+      writeSync(fd, text)
+      await datasync(fd)
+    } catch (error) {
+      // Not committed: take the line back, so that no later recovery applies it.
+      try {
+        ftruncateSync(fd, size)
+      } catch {
+        // The line is torn or whole but unacknowledged; with the marker gone, recovery never applies it alone.
+      }
+      rmSync(paths.journal, { force: true })
+      throw error
+    }
+    size += Buffer.byteLength(text)
+  } finally {
+    closeSync(fd)
+  }
+  // A new log's name must survive a power loss too (once per log).
+  if (created) await syncDir(paths.dir)
+  crash('committed')
+  apply(paths, ordered, crash)
+  crash('applied')
+  unlinkSync(paths.journal)
+  return size
+}
+
+const datasync = promisify(fdatasync)
+
+function newHeader(paths: RegistryPaths): LogHeader {
+  let main: string | null = null
+  try {
+    main = readFileSync(paths.main, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-  let finished = false
-  if (text !== undefined) {
-    let journal: Journal
-    try {
-      journal = JSON.parse(text) as Journal
-      if (!Array.isArray(journal.files)) throw new Error('no list of files')
-    } catch (error) {
-      throw new CloudmapError(
-        'other',
-        `The registry journal ${paths.journal} is damaged (${(error as Error).message}), so an interrupted write of ${paths.main} can't be finished. Restore the registry from a backup or version control and delete ${paths.journal}.`,
-      )
+  return { log: 1, boot: bootId(), base: main === null ? null : sha256(main) }
+}
+
+/** Write one commit's files in place: each staged, then renamed over its file; the registry file last. */
+function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (point: CrashPoint) => void = () => {}): void {
+  const id = randomBytes(6).toString('hex')
+  mkdirSync(paths.staging, { recursive: true })
+  changes.forEach((change, i) => {
+    const target = resolveFile(paths, change.file)
+    if (change.content === null) {
+      rmSync(target, { force: true })
+    } else {
+      const staged = join(paths.staging, `${id}-${i}.json`)
+      writeFileSync(staged, change.content, 'utf8')
+      try {
+        replaceSync(staged, target)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+        // The target's folder is new (the first shard of its kind).
+        mkdirSync(dirname(target), { recursive: true })
+        replaceSync(staged, target)
+      }
     }
-    await apply(paths, journal)
-    finished = true
+    if (i === 0 && changes.length > 1) crash('applying')
+  })
+}
+
+/**
+ * Make every file the log names durable, then delete the log (under the lock). The deletion is not
+ * flushed: a log that comes back after a power loss is from another boot and is applied again, which
+ * changes nothing (its files are the ones written since), or is kept aside if the registry file changed.
+ */
+export async function checkpoint(paths: RegistryPaths): Promise<void> {
+  const log = await readLog(paths)
+  if (log) {
+    const files = new Set<string>()
+    for (const write of log.writes) for (const change of write) files.add(resolveFile(paths, change.file))
+    const dirs = new Set([...files].map((file) => dirname(file)))
+    await Promise.all([...files].map(syncFile))
+    await Promise.all([...dirs].map(syncDir))
   }
+  await rm(paths.log, { force: true })
+}
+
+/**
+ * Under the lock: finish a write that a killed process committed, replay a log from before a restart
+ * (`afterRestart`: looked for once per process, as no restart happens while it runs), and (`sweep`: the
+ * lock was taken over from a process that died) clear what a write left in the staging folder. True
+ * when files were written.
+ */
+export async function recover(paths: RegistryPaths, options: { sweep?: boolean; afterRestart?: boolean; notice?: (message: string) => void } = {}): Promise<boolean> {
+  const { sweep = true, afterRestart = true, notice = () => {} } = options
+  const marked = existsSync(paths.journal)
+  let finished = false
+  if (afterRestart && logFromAnotherBoot(paths)) {
+    const log = await readLog(paths)
+    if (log) {
+      const main = await readFile(paths.main, 'utf8').catch(() => null)
+      const known = new Set<string | null>([log.header.base])
+      for (const write of log.writes) for (const change of write) if (change.file === MAIN) known.add(change.content === null ? null : sha256(change.content))
+      if (known.has(main === null ? null : sha256(main))) {
+        for (const write of log.writes) apply(paths, write)
+        finished = log.writes.length > 0
+      } else {
+        const kept = `${paths.log}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
+        await rename(paths.log, kept)
+        notice(`cloudmap: the registry file ${paths.main} was replaced since cloudmap last wrote it, before this machine restarted, so cloudmap left the registry as it is and did not replay its write-ahead log (kept as ${kept}).`)
+      }
+    }
+    await checkpoint(paths)
+  } else if (marked) {
+    const log = await readLog(paths)
+    if (log) {
+      // A torn line is a commit that was never acknowledged: cut it off before anything follows it.
+      if (log.validBytes < log.size) await truncate(paths.log, log.validBytes)
+      const last = log.writes[log.writes.length - 1]
+      if (last) {
+        apply(paths, last)
+        finished = true
+      }
+    } else {
+      await finishStagedJournal(paths)
+    }
+  }
+  if (marked) await rm(paths.journal, { force: true })
   if (!finished && !sweep) return false
   let leftovers: string[] = []
   try {
@@ -180,4 +302,33 @@ export async function recover(paths: RegistryPaths, sweep = true): Promise<boole
   }
   await Promise.all(leftovers.map((name) => rm(join(paths.staging, name), { force: true, recursive: true })))
   return finished
+}
+
+/**
+ * A journal left by cloudmap before the write-ahead log (0.x): it lists staged files to rename into place.
+ * An empty marker (this version's) with no log is a write killed before its commit point: nothing to do.
+ */
+async function finishStagedJournal(paths: RegistryPaths): Promise<void> {
+  const text = await readFile(paths.journal, 'utf8').catch(() => '')
+  if (text.trim() === '') return
+  let entries: { file: string; staged?: string }[]
+  try {
+    const journal = JSON.parse(text) as { files?: unknown }
+    if (!Array.isArray(journal.files)) throw new Error('no list of files')
+    entries = journal.files as { file: string; staged?: string }[]
+  } catch (error) {
+    throw new CloudmapError(
+      'other',
+      `The registry journal ${paths.journal} is damaged (${(error as Error).message}), so an interrupted write of ${paths.main} can't be finished. Restore the registry from a backup or version control and delete ${paths.journal}.`,
+    )
+  }
+  for (const entry of entries) {
+    const target = resolveFile(paths, entry.file)
+    if (entry.staged === undefined) await rm(target, { force: true })
+    else if (existsSync(join(paths.staging, entry.staged))) {
+      await mkdir(dirname(target), { recursive: true })
+      await replace(join(paths.staging, entry.staged), target)
+    }
+  }
+  await Promise.all([...new Set(entries.map((e) => dirname(resolveFile(paths, e.file))))].map(syncDir))
 }

@@ -13,7 +13,8 @@ import { basename, dirname, join } from 'node:path'
  * and, only while a write is under way or after one was killed:
  *
  *   registry.json.lock                     who is writing (store/lock.ts)
- *   registry.json.d/journal.json           a committed write still being applied (store/journal.ts)
+ *   registry.json.d/journal.json           a write is being committed and applied (store/journal.ts)
+ *   registry.json.d/write-ahead.log        writes since the last checkpoint (while serve writes, or after a crash)
  *   registry.json.d/.staging/              new files of the write, before they are renamed into place
  *
  * Every file is indented JSON with keys in a fixed order, so a registry kept in git diffs line by line.
@@ -25,12 +26,13 @@ export interface RegistryPaths {
   dir: string
   lock: string
   journal: string
+  log: string
   staging: string
 }
 
 export function registryPaths(main: string): RegistryPaths {
   const dir = join(dirname(main), `${basename(main)}.d`)
-  return { main, dir, lock: `${main}.lock`, journal: join(dir, 'journal.json'), staging: join(dir, '.staging') }
+  return { main, dir, lock: `${main}.lock`, journal: join(dir, 'journal.json'), log: join(dir, 'write-ahead.log'), staging: join(dir, '.staging') }
 }
 
 /** A file of the registry, named relative to the shard folder; MAIN is the registry file itself. */

@@ -204,6 +204,26 @@ export class Snapshot {
     for (const file of this.source.files.keys()) if (file !== MAIN) this.load(file)
   }
 
+  /**
+   * After its changes were committed the files hold what this snapshot holds, so a server's next write
+   * may start from it instead of reading and parsing them again. Operation and token buckets are let go
+   * (small, read again when asked for): a write would otherwise add a bucket or two to every later write's
+   * comparison. Returns how many files it still holds.
+   */
+  settle(): number {
+    for (const [file, loaded] of this.files) {
+      if (file.startsWith('operations/') || file.startsWith('request-tokens/')) {
+        this.files.delete(file)
+        continue
+      }
+      if (loaded.adapter.change !== undefined) loaded.adapter.original = loaded.adapter.change
+      loaded.adapter.change = undefined
+    }
+    this.absent.clear()
+    this.added.length = 0
+    return this.files.size
+  }
+
   /** The files to save after a successful write: those whose text changed, the registry file included. */
   changes(): FileChange[] {
     const main = this.main

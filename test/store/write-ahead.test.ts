@@ -1,0 +1,146 @@
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { LocalRegistry } from '../../src/backends/local/local-registry.js'
+import { registryPaths } from '../../src/backends/local/store/index.js'
+import { serviceShard } from '../../src/backends/local/store/paths.js'
+import { ROOT, tempRegistry } from '../helpers/cli.js'
+import { readRegistry, registryFiles } from './files.js'
+import { cloudmap, seeded, sleep } from './processes.js'
+
+beforeAll(() => {
+  expect(existsSync(`${ROOT}/dist/cli/fast-path.js`), 'run npm run build first').toBe(true)
+})
+
+/** A registry as serve opens it: writes flushed once each, files made durable when writes pause. */
+function serverRegistry(path: string): LocalRegistry {
+  return new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', seed: 'store-fixture', cacheReads: true, checkpointWhenIdle: true })
+}
+
+const instanceIds = (path: string, serviceId: string) => Object.keys(readRegistry(path).instances[serviceId] ?? {}).sort()
+
+describe('the write-ahead log', () => {
+  it('is gone after a CLI write: each command leaves the files durable and nothing else', async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const run = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'cli', '--attributes', 'k=v']).done
+    expect(run, run.stderr).toMatchObject({ status: 0 })
+    const paths = registryPaths(path)
+    expect(existsSync(paths.log)).toBe(false)
+    expect(existsSync(paths.journal)).toBe(false)
+    expect(instanceIds(path, serviceId)).toEqual(['cli'])
+  })
+
+  it("holds a server's writes until they pause, while every acknowledged write is already in the files; close() checkpoints", async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const server = serverRegistry(path)
+    const paths = registryPaths(path)
+    await Promise.all(Array.from({ length: 10 }, (_, i) => server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: `i-${i}`, Attributes: { n: String(i) } })))
+    expect(existsSync(paths.log)).toBe(true)
+    expect(instanceIds(path, serviceId)).toHaveLength(10)
+    // One line per commit after the header, each naming the files it wrote.
+    const lines = readFileSync(paths.log, 'utf8').trimEnd().split('\n')
+    expect(JSON.parse(lines[0])).toMatchObject({ log: 1, boot: expect.any(String) })
+    expect(lines.length).toBeGreaterThan(1)
+    // Writes paused: the files are made durable and the log goes.
+    for (let i = 0; i < 100 && existsSync(paths.log); i++) await sleep(20)
+    expect(existsSync(paths.log)).toBe(false)
+    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'last', Attributes: {} })
+    expect(existsSync(paths.log)).toBe(true)
+    await server.close()
+    expect(existsSync(paths.log)).toBe(false)
+    expect(instanceIds(path, serviceId)).toContain('last')
+  })
+
+  it("lets a server's next write start from its last one, and still sees a CLI write made in between", async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const server = serverRegistry(path)
+    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'serve-1', Attributes: {} })
+    const cli = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'cli', '--attributes', 'k=v']).done
+    expect(cli, cli.stderr).toMatchObject({ status: 0 })
+    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'serve-2', Attributes: {} })
+    await server.close()
+    expect(instanceIds(path, serviceId)).toEqual(['cli', 'serve-1', 'serve-2'])
+    expect(readRegistry(path).services[serviceId].InstancesRevision).toBe('3')
+  })
+
+  it('is replayed after the machine restarted: files that lost writes get them back, and readers see them', async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const paths = registryPaths(path)
+    const shard = `${paths.dir}/${serviceShard(serviceId)}`
+    const server = serverRegistry(path)
+    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'kept', Attributes: {} })
+    await server.close()
+    const durable = readFileSync(shard, 'utf8')
+    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'in-the-log', Attributes: {} })
+    // The log as a power cut leaves it: written and flushed, its files' new contents never written back.
+    const saved = `${paths.log}.test`
+    copyFileSync(paths.log, saved)
+    await server.close()
+    copyFileSync(saved, paths.log)
+    rmSync(saved)
+    writeFileSync(shard, durable)
+    expect(instanceIds(path, serviceId)).toEqual(['kept'])
+
+    // Same boot: nothing to replay (no write was cut short), the log is left for the next checkpoint.
+    const sameBoot = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
+    expect(JSON.parse(sameBoot.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(['kept'])
+
+    const after = await cloudmap(path, ['list-instances', '--service-id', serviceId], { CLOUDMAP_TEST_BOOT_ID: 'the-next-boot' }).done
+    expect(after, after.stderr).toMatchObject({ status: 0 })
+    expect(JSON.parse(after.stdout).Instances.map((i: { Id: string }) => i.Id).sort()).toEqual(['in-the-log', 'kept'])
+    expect(existsSync(paths.log)).toBe(false)
+    expect(readRegistry(path).services[serviceId].InstancesRevision).toBe('2')
+    for (const file of registryFiles(path)) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow()
+  })
+
+  it('is not replayed over a registry file replaced since (an editor, git checkout): the files stay, the log is kept aside and the user told', async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const paths = registryPaths(path)
+    const server = serverRegistry(path)
+    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'logged', Attributes: {} })
+    const saved = `${paths.log}.test`
+    copyFileSync(paths.log, saved)
+    await server.close()
+    copyFileSync(saved, paths.log)
+    rmSync(saved)
+    // Someone edits the registry file by hand.
+    const edited = JSON.parse(readFileSync(path, 'utf8'))
+    edited.tags['arn:by:hand'] = [{ Key: 'edited', Value: 'yes' }]
+    writeFileSync(path, `${JSON.stringify(edited, null, 2)}\n`)
+
+    const write = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'next', '--attributes', 'k=v'], { CLOUDMAP_TEST_BOOT_ID: 'the-next-boot' }).done
+    expect(write, write.stderr).toMatchObject({ status: 0 })
+    expect(write.stderr).toContain('did not replay its write-ahead log')
+    expect(JSON.parse(readFileSync(path, 'utf8')).tags['arn:by:hand']).toEqual([{ Key: 'edited', Value: 'yes' }])
+    expect(readdirSync(dirname(paths.log)).filter((name) => name.startsWith('write-ahead.log.'))).toHaveLength(1)
+    expect(existsSync(paths.log)).toBe(false)
+  })
+
+  it('cuts off a torn last line (a writer killed while appending: never acknowledged) and finishes the last whole one', async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const paths = registryPaths(path)
+    const server = serverRegistry(path)
+    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'whole', Attributes: {} })
+    const saved = `${paths.log}.test`
+    copyFileSync(paths.log, saved)
+    await server.close()
+    copyFileSync(saved, paths.log)
+    rmSync(saved)
+    const whole = readFileSync(paths.log, 'utf8')
+    // A killed writer: its marker, and half a line.
+    appendFileSync(paths.log, `${'0'.repeat(64)} [{"file":"@registry","content":"{\\"schemaVer`)
+    writeFileSync(paths.journal, '')
+
+    const read = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
+    expect(read, read.stderr).toMatchObject({ status: 0 })
+    expect(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(['whole'])
+    expect(readFileSync(paths.log, 'utf8')).toBe(whole)
+    expect(existsSync(paths.journal)).toBe(false)
+  })
+})
