@@ -85,7 +85,7 @@ interface ServiceNames {
 
 /**
  * Route 53's answers for the hosted zones Cloud Map keeps, computed once per registry change so that a
- * query is a lookup, a random pick and an encode.
+ * query is a plan lookup and a random pick (the server keeps the plan and its encoding per question, server.ts).
  *
  * Records as Cloud Map creates them (API reference, DnsRecord and RegisterInstance): for service S of
  * namespace N, `S.N` holds one A/AAAA/CNAME/SRV record per instance for each DnsRecord of the service's
