@@ -350,7 +350,7 @@ describe('cloudmap serve --dns-port on the wire', () => {
     expect((await udp('checked.corp.internal', 'A')).answers).toMatchObject([{ ttl: 60 }])
     const retimed = await runCliAsync(['update-service', '--registry', registryFile, '--id', ids.checked, '--service', 'DnsConfig={DnsRecords=[{Type=A,TTL=9}]}'])
     expect(retimed.stderr).toBe('')
-    await until(() => udp('checked.corp.internal', 'A'), (r) => r.answers![0].ttl === 9)
+    await until(() => udp('checked.corp.internal', 'A'), (r) => (r.answers as StringAnswer[])[0].ttl === 9)
     const deregistered = await runCliAsync(['deregister-instance', '--registry', registryFile, '--service-id', ids.v6, '--instance-id', 'v6-1'])
     expect(deregistered.stderr).toBe('')
     await until(() => resolver().resolve4('v6.corp.internal'), (a) => a.join() === '10.1.0.2')

@@ -98,7 +98,8 @@ const EMPTY = Buffer.alloc(0)
  * few names), so a query costs a map lookup, routing's choice, and copying bytes.
  */
 export class Responder {
-  private readonly prepared = new Map<string, Prepared | null>()
+  /** By transport, the prepared answers by the query's bytes after its ID. */
+  private readonly prepared = { udp: new Map<string, Prepared | null>(), tcp: new Map<string, Prepared | null>() }
   private preparedFor: Zones | undefined
 
   constructor(
@@ -111,29 +112,38 @@ export class Responder {
     if (message.length < 12) return undefined
     const zones = this.zones()
     if (zones !== this.preparedFor) {
-      this.prepared.clear()
+      this.prepared.udp.clear()
+      this.prepared.tcp.clear()
       this.preparedFor = zones
     }
-    const key = transport[0] + message.toString('latin1', 2)
-    let prepared = this.prepared.get(key)
+    const known = this.prepared[transport]
+    const key = message.toString('latin1', 2)
+    let prepared = known.get(key)
     if (prepared === undefined) {
       try {
         prepared = prepare(message, zones, transport)
       } catch {
         return headerOnly(message, RCODE.SERVFAIL)
       }
-      if (this.prepared.size >= PREPARED_MAX) this.prepared.clear()
-      this.prepared.set(key, prepared)
+      if (known.size >= PREPARED_MAX) known.clear()
+      known.set(key, prepared)
     }
     if (prepared === null) return undefined
     const id = message.readUInt16BE(0)
     if ('whole' in prepared) return withId(prepared.whole, id)
     try {
-      return assemble(prepared, prepared.sets.flatMap((set) => choose(set, this.random).map(encoded)), id)
+      return assemble(prepared, chosen(prepared.sets, this.random), id)
     } catch {
       return headerOnly(message, RCODE.SERVFAIL)
     }
   }
+}
+
+/** Routing's choice from each set, encoded (plain loops: this runs for every query). */
+function chosen(sets: readonly RecordSet[], random: Random): EncodedCandidate[] {
+  const out: EncodedCandidate[] = []
+  for (const set of sets) for (const candidate of choose(set, random)) out.push(encoded(candidate))
+  return out
 }
 
 /** The answer to a query, prepared: null when it gets none. */
@@ -177,7 +187,7 @@ function prepare(message: Buffer, zones: Zones, transport: 'udp' | 'tcp'): Prepa
   }
   // Without a random choice, every query gets the same message: assemble it once.
   if (plan.varies) return assembly
-  return { whole: assemble(assembly, plan.sets.flatMap((set) => choose(set, noRandom).map(encoded)), 0) }
+  return { whole: assemble(assembly, chosen(plan.sets, noRandom), 0) }
 }
 
 const noRandom: Random = () => {
@@ -185,11 +195,11 @@ const noRandom: Random = () => {
 }
 
 /** The message: header, question, the chosen records, authorities, glue, OPT; fitted to the UDP size. */
-function assemble(parts: Assembly, chosen: EncodedCandidate[], id: number): Buffer {
+function assemble(parts: Assembly, picked: EncodedCandidate[], id: number): Buffer {
   let recordsSize = 0
   let glueSize = 0
   let glueCount = 0
-  for (const c of chosen) {
+  for (const c of picked) {
     recordsSize += c.record.length
     glueSize += c.glue.length
     glueCount += c.glueCount
@@ -204,18 +214,29 @@ function assemble(parts: Assembly, chosen: EncodedCandidate[], id: number): Buff
   const size = fixedSize + (truncated ? 0 : recordsSize + parts.authorities.length) + (withGlue ? glueSize : 0)
   if (size > MAX_MESSAGE) throw new RangeError(`an answer of ${size} bytes is longer than a DNS message`)
   const out = Buffer.allocUnsafe(size)
-  let at = parts.head.copy(out, 0)
+  out.set(parts.head, 0)
+  let at = parts.head.length
   out.writeUInt16BE(id, 0)
   if (truncated) out.writeUInt16BE(parts.head.readUInt16BE(2) | dnsPacket.TRUNCATED_RESPONSE, 2)
-  out.writeUInt16BE(truncated ? 0 : chosen.length, 6)
+  out.writeUInt16BE(truncated ? 0 : picked.length, 6)
   out.writeUInt16BE(truncated ? 0 : parts.authorityCount, 8)
   out.writeUInt16BE((withGlue ? glueCount : 0) + parts.optCount, 10)
+  // TypedArray set rather than Buffer copy: no argument checks per record.
   if (!truncated) {
-    for (const c of chosen) at += c.record.copy(out, at)
-    at += parts.authorities.copy(out, at)
+    for (const c of picked) {
+      out.set(c.record, at)
+      at += c.record.length
+    }
+    out.set(parts.authorities, at)
+    at += parts.authorities.length
   }
-  if (withGlue) for (const c of chosen) at += c.glue.copy(out, at)
-  parts.opt.copy(out, at)
+  if (withGlue) {
+    for (const c of picked) {
+      out.set(c.glue, at)
+      at += c.glue.length
+    }
+  }
+  out.set(parts.opt, at)
   return out
 }
 
