@@ -37,6 +37,8 @@ const CLASSIC_UDP_SIZE = 512
 const OUR_UDP_SIZE = 1232
 /** A message is at most 65535 bytes (the TCP length prefix). */
 const MAX_MESSAGE = 65535
+/** A message's header: ID, flags and the four section counts (RFC 1035 §4.1.1). */
+const HEADER_SIZE = 12
 const UDP_RECEIVE_BUFFER = 1 << 20
 /** A TCP connection with nothing to ask is closed after this long (RFC 7766 §6.2.3 suggests seconds). */
 const TCP_IDLE_MS = 10_000
@@ -82,7 +84,7 @@ function encoded(candidate: Candidate): EncodedCandidate {
 
 /** Records as dns-packet encodes them in a section: a packet holding only them, without its header. */
 function section(records: Answer[]): Buffer {
-  return records.length === 0 ? EMPTY : encode({ type: 'response', answers: records }).subarray(12)
+  return records.length === 0 ? EMPTY : encode({ type: 'response', answers: records }).subarray(HEADER_SIZE)
 }
 
 const EMPTY = Buffer.alloc(0)
@@ -109,7 +111,7 @@ export class Responder {
 
   respond(message: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
     // Shorter than a header: nothing to answer (not even FORMERR, which needs the ID).
-    if (message.length < 12) return undefined
+    if (message.length < HEADER_SIZE) return undefined
     const zones = this.zones()
     if (zones !== this.preparedFor) {
       this.prepared.udp.clear()
@@ -268,7 +270,7 @@ function ourOpt(rcode: number): Answer {
 
 /** An answer with the query's id and no sections, for a query whose sections can't be read. */
 function headerOnly(message: Buffer, rcode: number): Buffer | undefined {
-  if (message.length < 12 || message[2] & 0x80) return undefined
+  if (message.length < HEADER_SIZE || message[2] & 0x80) return undefined
   const flags = message.readUInt16BE(2)
   return encode({ id: message.readUInt16BE(0), type: 'response', flags: (flags & 0x7800) | (flags & dnsPacket.RECURSION_DESIRED) | (rcode & 0xf) })
 }
