@@ -51,7 +51,7 @@ function cpuMicros(pid) {
 
 /**
  * One dnsperf run against 127.0.0.1:port for `seconds`: queries/s and lost queries; with `qps` it sends at
- * that rate and reports every answer's latency (-v), so percentiles come from all of them.
+ * that rate and reports every answer's latency (-v), so percentiles come from all of them (lost ones last).
  */
 function dnsperf(kit, port, queries, seconds, qps) {
   const argv = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(seconds), '-c', '1', '-t', '1']
@@ -60,9 +60,12 @@ function dnsperf(kit, port, queries, seconds, qps) {
   const r = spawnSync(kit.dnsperf, argv, { encoding: 'utf8', maxBuffer: 256 << 20 })
   if (r.status !== 0) throw new Error(`dnsperf exited ${r.status}: ${r.stderr}`)
   const number = (label) => Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(r.stdout)?.[1])
-  const latencies = qps ? [...r.stdout.matchAll(/^> \S+ \S+ \S+ ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b) : []
+  const lost = number('Queries lost')
+  // A lost query (no answer within dnsperf's 1 s timeout) counts as slower than every answered one: left
+  // out, a server that drops queries under load would show a better tail than one that answers them late.
+  const latencies = qps ? [...r.stdout.matchAll(/^> \S+ \S+ \S+ ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).concat(Array(lost).fill(Infinity)).sort((a, b) => a - b) : []
   const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] : NaN)
-  return { qps: number('Queries per second'), lost: number('Queries lost'), p50: pct(50), p99: pct(99) }
+  return { qps: number('Queries per second'), lost, p50: pct(50), p99: pct(99) }
 }
 
 /**

@@ -346,6 +346,11 @@ describe('cloudmap serve --dns-port on the wire', () => {
     const unhealthy = await runCliAsync(['update-instance-custom-health-status', '--registry', registryFile, '--service-id', ids.checked, '--instance-id', 'checked-2', '--status', 'UNHEALTHY'])
     expect(unhealthy.stderr).toBe('')
     await until(() => udp('checked.corp.internal', 'A'), (r) => values(r).join() === '10.4.0.1')
+    // A new TTL (the service's DnsConfig) shows too: answers prepared for a query don't outlive a change.
+    expect((await udp('checked.corp.internal', 'A')).answers).toMatchObject([{ ttl: 60 }])
+    const retimed = await runCliAsync(['update-service', '--registry', registryFile, '--id', ids.checked, '--service', 'DnsConfig={DnsRecords=[{Type=A,TTL=9}]}'])
+    expect(retimed.stderr).toBe('')
+    await until(() => udp('checked.corp.internal', 'A'), (r) => (r.answers as StringAnswer[])[0].ttl === 9)
     const deregistered = await runCliAsync(['deregister-instance', '--registry', registryFile, '--service-id', ids.v6, '--instance-id', 'v6-1'])
     expect(deregistered.stderr).toBe('')
     await until(() => resolver().resolve4('v6.corp.internal'), (a) => a.join() === '10.1.0.2')

@@ -25,7 +25,7 @@ export async function startDns(context: FaceContext, options: DnsFaceOptions): P
   const random = options.random ?? ((max: number) => Math.floor(Math.random() * max))
   let server
   try {
-    server = await startDnsServer({ host: options.host, port: options.port, answer: (question) => records.answer(question, random) })
+    server = await startDnsServer({ host: options.host, port: options.port, zones: () => records, random })
   } catch (error) {
     unsubscribe()
     throw error

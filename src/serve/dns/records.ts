@@ -25,19 +25,30 @@ export interface DnsReply {
   additionals: Answer[]
 }
 
+/** One question's answer before routing's choice (DnsRecords.plan). */
+export interface DnsPlan {
+  rcode: Rcode
+  authoritative: boolean
+  /** The record sets answered, in order; each query gets `choose` of each. */
+  sets: readonly RecordSet[]
+  authorities: Answer[]
+  /** Whether `choose` is random for one of the sets (MULTIVALUE, WEIGHTED): else every query gets the same answer. */
+  varies: boolean
+}
+
 /** A uniformly random integer in [0, max). */
 export type Random = (max: number) => number
 
 /** How a record set is answered: Cloud Map's two routing policies, or every record (SOA, NS, an instance's own name). */
 type Pick = 'MULTIVALUE' | 'WEIGHTED' | 'ALL'
 
-interface Candidate {
+export interface Candidate {
   record: Answer
   /** Records that go in the additional section with this one (an SRV target's A/AAAA). */
   glue: Answer[]
 }
 
-interface RecordSet {
+export interface RecordSet {
   pick: Pick
   all: Candidate[]
   healthy: Candidate[]
@@ -74,7 +85,7 @@ interface ServiceNames {
 
 /**
  * Route 53's answers for the hosted zones Cloud Map keeps, computed once per registry change so that a
- * query is a lookup, a random pick and an encode.
+ * query is a plan lookup and a random pick (the server keeps the plan and its encoding per question, server.ts).
  *
  * Records as Cloud Map creates them (API reference, DnsRecord and RegisterInstance): for service S of
  * namespace N, `S.N` holds one A/AAAA/CNAME/SRV record per instance for each DnsRecord of the service's
@@ -123,32 +134,37 @@ export class DnsRecords {
     return new DnsRecords(zones, byService)
   }
 
-  /** The answer to one question. */
-  answer(question: DnsQuestion, random: Random): DnsReply {
+  /**
+   * What answers one question, before routing's random choice: the record sets to choose from (in answer
+   * order) and the authority section. The same for every query of the question until the records change,
+   * so the server prepares its wire form once (server.ts) and only chooses per query.
+   */
+  plan(question: DnsQuestion): DnsPlan {
     const name = question.name.toLowerCase().replace(/\.$/, '')
     const zone = this.zoneOf(name)
     // No recursion and no other zones: a resolver asking for anything else is refused (RFC 1035 §4.1.1),
     // and so is any class but IN (Route 53 zones are IN only).
-    if (!zone || (question.class !== undefined && question.class !== 'IN' && question.class !== 'ANY')) return reply('REFUSED', false)
+    if (!zone || (question.class !== undefined && question.class !== 'IN' && question.class !== 'ANY')) return plan('REFUSED', false)
     // Route 53 does not transfer zones.
-    if (question.type === 'AXFR' || question.type === 'IXFR') return reply('REFUSED', true)
+    if (question.type === 'AXFR' || question.type === 'IXFR') return plan('REFUSED', true)
     const sets = setsAt(zone, name === zone.apex ? '' : name.slice(0, name.length - zone.apex.length - 1))
-    if (!sets) return reply('NXDOMAIN', true, [], [zone.soa])
-    const picked: Candidate[] = []
-    if (question.type === 'ANY') {
-      for (const set of sets.values()) picked.push(...choose(set, random))
-    } else {
+    if (!sets) return plan('NXDOMAIN', true, [], [zone.soa])
+    const answered: RecordSet[] = []
+    if (question.type === 'ANY') answered.push(...sets.values())
+    else {
       const set = sets.get(question.type) ?? sets.get('CNAME')
-      if (set) picked.push(...choose(set, random))
+      if (set) answered.push(set)
     }
-    if (picked.length === 0) return reply('NOERROR', true, [], [zone.soa])
-    return reply(
-      'NOERROR',
-      true,
-      picked.map((c) => c.record),
-      [],
-      picked.flatMap((c) => c.glue),
-    )
+    // A set is never empty (it is made with its first record): no set, no answer.
+    if (answered.length === 0) return plan('NOERROR', true, [], [zone.soa])
+    return plan('NOERROR', true, answered)
+  }
+
+  /** The answer to one question: its plan with routing's choice made. */
+  answer(question: DnsQuestion, random: Random): DnsReply {
+    const { rcode, authoritative, sets, authorities } = this.plan(question)
+    const picked = sets.flatMap((set) => choose(set, random))
+    return { rcode, authoritative, answers: picked.map((c) => c.record), authorities, additionals: picked.flatMap((c) => c.glue) }
   }
 
   /** The zone a name is in: the longest apex it ends with. */
@@ -254,8 +270,8 @@ const NS_TTL = 172800
 /** MULTIVALUE answers with up to eight records (DnsConfig.RoutingPolicy). */
 const MULTIVALUE_MAX = 8
 
-function reply(rcode: Rcode, authoritative: boolean, answers: Answer[] = [], authorities: Answer[] = [], additionals: Answer[] = []): DnsReply {
-  return { rcode, authoritative, answers, authorities, additionals }
+function plan(rcode: Rcode, authoritative: boolean, sets: RecordSet[] = [], authorities: Answer[] = []): DnsPlan {
+  return { rcode, authoritative, sets, authorities, varies: sets.some((set) => set.pick !== 'ALL') }
 }
 
 /**
@@ -318,7 +334,7 @@ function recordOf(type: string, name: string, ttl: number, attributes: Record<st
  * healthy when none is: WEIGHTED as the API reference says, MULTIVALUE as Route 53's multivalue answer
  * routing does ("up to eight unhealthy records"), where the Cloud Map reference is silent.
  */
-function choose(set: RecordSet, random: Random): Candidate[] {
+export function choose(set: RecordSet, random: Random): Candidate[] {
   if (set.pick === 'ALL') return set.all
   const pool = set.healthy.length > 0 ? set.healthy : set.all
   const count = set.pick === 'WEIGHTED' ? Math.min(1, pool.length) : Math.min(MULTIVALUE_MAX, pool.length)
