@@ -204,11 +204,13 @@ export class RegistryStore {
     this.flushing = true
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH)
+        let batch: QueuedWrite[] | undefined
         try {
           const saved = await this.locked(async (io, lock) => {
             this.crash('locked')
             await this.recover(io, lock)
+            // Taken now rather than before the lock: writes that arrived meanwhile share this commit.
+            batch = this.queue.splice(0, MAX_BATCH)
             const { saved, logBytes } = await this.saveBatch(batch, io.commit)
             if (logBytes > 0) await this.afterCommit(io, logBytes)
             return saved
@@ -219,8 +221,9 @@ export class RegistryStore {
             entry.resolve(value)
           }
         } catch (error) {
-          // The registry could not be read or saved: every write of the batch that was still waiting fails.
-          for (const entry of batch) if (!entry.settled) entry.reject(error)
+          // The registry could not be read or saved (or the lock not taken): every write of the batch
+          // that was still waiting fails.
+          for (const entry of batch ?? this.queue.splice(0, MAX_BATCH)) if (!entry.settled) entry.reject(error)
         }
       }
     } finally {
