@@ -6,6 +6,8 @@ import { registryPaths } from '../../src/backends/local/store/index.js'
 import { serviceShard } from '../../src/backends/local/store/paths.js'
 import { ROOT, tempRegistry } from '../helpers/cli.js'
 import { readRegistry, registryFiles } from './files.js'
+import { startServeProcess } from '../helpers/live.js'
+import { apiCall } from '../helpers/serve.js'
 import { cloudmap, seeded, sleep } from './processes.js'
 
 beforeAll(() => {
@@ -141,6 +143,43 @@ describe('the write-ahead log', () => {
     expect(read, read.stderr).toMatchObject({ status: 0 })
     expect(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(['whole'])
     expect(readFileSync(paths.log, 'utf8')).toBe(whole)
+    expect(existsSync(paths.journal)).toBe(false)
+  })
+
+  it('keeps every write a server acknowledged when the server is killed (SIGKILL) in the middle of a stream of them', { timeout: 120_000 }, async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const paths = registryPaths(path)
+    const acknowledged: string[] = []
+    for (let round = 0; round < 3; round++) {
+      const serve = await startServeProcess(['--registry', path, '--no-health-checks'])
+      let stopped = false
+      const writers = Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; !stopped; i++) {
+          const id = `r${round}-w${w}-${i}`
+          const answer = await apiCall(serve.url, 'RegisterInstance', { ServiceId: serviceId, InstanceId: id, Attributes: { round: String(round) } }).catch(() => undefined)
+          if (answer?.status === 200) acknowledged.push(id)
+          else break
+        }
+      })
+      await sleep(300 + 200 * round)
+      await serve.stop('SIGKILL')
+      stopped = true
+      await Promise.all(writers)
+      // Whatever the server left (its log, perhaps a marker and a half-applied write), a reader sees every acknowledged write.
+      const read = await cloudmap(path, ['list-instances', '--service-id', serviceId, '--max-results', '100']).done
+      expect(read, read.stderr).toMatchObject({ status: 0 })
+      const ids = new Set(instanceIds(path, serviceId))
+      for (const id of acknowledged) expect(ids.has(id), `acknowledged ${id}`).toBe(true)
+      for (const file of registryFiles(path)) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow()
+    }
+    expect(acknowledged.length).toBeGreaterThan(0)
+    const next = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'after', '--attributes', 'k=v']).done
+    expect(next, next.stderr).toMatchObject({ status: 0 })
+    const state = readRegistry(path)
+    const registered = Object.keys(state.instances[serviceId]).length
+    expect(state.services[serviceId].InstancesRevision).toBe(String(registered))
+    expect(existsSync(paths.log)).toBe(false)
     expect(existsSync(paths.journal)).toBe(false)
   })
 })
