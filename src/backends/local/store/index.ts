@@ -152,26 +152,38 @@ export class RegistryStore {
   /** A checkpoint waiting for writes to pause (checkpointWhenIdle). */
   private checkpointTimer: NodeJS.Timeout | undefined
 
-  /** After a commit: make its files durable now, or once writes pause (checkpointWhenIdle). */
+  /**
+   * After a commit: make its files durable now, or once writes pause (checkpointWhenIdle). The writes are
+   * durable already (in the log), so a checkpoint that fails fails no write: it is said and tried again.
+   */
   private async afterCommit(io: Awaited<ReturnType<typeof writing>>, logBytes: number): Promise<void> {
     clearTimeout(this.checkpointTimer)
     this.checkpointTimer = undefined
-    if (!this.options.checkpointWhenIdle || logBytes > io.CHECKPOINT_BYTES) return io.checkpoint(this.paths)
+    if (!this.options.checkpointWhenIdle || logBytes > io.CHECKPOINT_BYTES) return this.checkpoint(io)
+    this.scheduleCheckpoint()
+  }
+
+  private scheduleCheckpoint(): void {
     this.checkpointTimer = setTimeout(() => {
+      // Writes under way: wait for them to pause.
+      if (this.flushing) return this.scheduleCheckpoint()
       this.checkpointTimer = undefined
-      // Writes under way will schedule another.
-      if (!this.flushing) void this.checkpointNow()
+      void this.checkpointLocked()
     }, CHECKPOINT_IDLE_MS)
     this.checkpointTimer.unref()
   }
 
-  private async checkpointNow(): Promise<void> {
-    try {
-      await this.locked((io) => io.checkpoint(this.paths))
-    } catch (error) {
-      // The log stays and keeps every write durable; the next checkpoint tries again.
-      this.notice(`cloudmap: could not checkpoint the registry's write-ahead log ${this.paths.log} (${(error as Error).message}); it is kept and will be retried.`)
-    }
+  /** A checkpoint on its own (no write to ride on): it takes the lock first. */
+  private async checkpointLocked(): Promise<void> {
+    await this.locked((io) => this.checkpoint(io)).catch((error: unknown) => this.checkpointFailed(error))
+  }
+
+  private async checkpoint(io: Awaited<ReturnType<typeof writing>>): Promise<void> {
+    await io.checkpoint(this.paths).catch((error: unknown) => this.checkpointFailed(error))
+  }
+
+  private checkpointFailed(error: unknown): void {
+    this.notice(`cloudmap: could not checkpoint the registry's write-ahead log ${this.paths.log} (${(error as Error).message}); every write is in it, and it is kept until a later checkpoint.`)
   }
 
   /** Make every write durable in the files themselves (a server that stops). */
@@ -179,7 +191,7 @@ export class RegistryStore {
     if (this.checkpointTimer === undefined) return
     clearTimeout(this.checkpointTimer)
     this.checkpointTimer = undefined
-    await this.checkpointNow()
+    await this.checkpointLocked()
   }
 
   /**
