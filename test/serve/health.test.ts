@@ -393,8 +393,10 @@ describe('serve health checks', () => {
     await until(async () => (await s.health()).hang === 'UNHEALTHY', 'hang cut by the timeout')
     expect(probed(s, 'hang')?.last?.detail).toBe('no answer within 3000 ms')
     expect((await s.health()).ok).toBe('HEALTHY')
-    // No pile-up: one probe of an instance at a time.
-    expect(hang.maxOpen).toBe(1)
+    // No pile-up: one probe of an instance at a time. Probes every 300 ms piling up behind a 3 s timeout would
+    // hold about ten connections; the target may see the next probe's connection in the same turn as it
+    // notices the timed-out one close, hence 2.
+    expect(hang.maxOpen).toBeLessThanOrEqual(2)
   })
 
   it('a CLI command run beside serve sees the recorded status; an instance deregistered leaves the schedule', async () => {
