@@ -255,3 +255,56 @@ describe('signature checks on hand-made requests (AWS front end order and words)
     })
   })
 })
+
+describe('presigned requests (SigV4 query-string authentication)', () => {
+  /** A presigned call: the signature in the query string, X-Amz-Target and Content-Type kept as headers (a JSON API reads them there). */
+  async function presigned(key: { accessKeyId: string; secretAccessKey: string }, op: string, input: unknown, options: { signingDate?: Date; expiresIn?: number } = {}) {
+    const { hostname, port } = new URL(auth.serve.url)
+    const signer = new SignatureV4({ credentials: key, region: 'us-east-1', service: 'servicediscovery', sha256: Sha256, applyChecksum: false })
+    const body = JSON.stringify(input)
+    const request = await signer.presign(
+      { method: 'POST', protocol: 'http:', hostname, port: Number(port), path: '/', query: {}, headers: { host: `${hostname}:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Route53AutoNaming_v20170314.${op}` }, body },
+      { unhoistableHeaders: new Set(['x-amz-target', 'content-type']), ...options },
+    )
+    return { query: new URLSearchParams(request.query as Record<string, string>), headers: request.headers as Record<string, string>, body }
+  }
+  async function send(call: { query: URLSearchParams; headers: Record<string, string>; body: string }, changes = false): Promise<{ status: number; body: Record<string, unknown> }> {
+    const before = stamp()
+    const response = await fetch(`${auth.serve.url}/?${call.query}`, { method: 'POST', headers: call.headers, body: call.body })
+    const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> }
+    if (!changes) expect(stamp(), 'a refused call changes nothing').toBe(before)
+    return answer
+  }
+
+  it('a presigned call is answered, and its policy applies as to a signed one', async () => {
+    const made = await send(await presigned(KEYS.admin, 'CreateHttpNamespace', { Name: 'presigned' }), true)
+    expect(made.status).toBe(200)
+    expect(made.body.OperationId).toEqual(expect.any(String))
+    const denied = await send(await presigned(KEYS.reader, 'CreateHttpNamespace', { Name: 'presigned-by-reader' }))
+    expect(denied).toMatchObject({ status: 400, body: { __type: 'AccessDeniedException' } })
+  })
+  it('past X-Amz-Date + X-Amz-Expires it has expired; X-Amz-Expires must be 1 s to 7 days', async () => {
+    const old = await presigned(KEYS.admin, 'ListNamespaces', {}, { signingDate: new Date(Date.now() - 120_000), expiresIn: 60 })
+    const expired = await send(old)
+    expect(expired.body.__type).toBe('InvalidSignatureException')
+    expect(expired.body.message).toMatch(new RegExp(`^Signature expired: ${old.query.get('X-Amz-Date')} is now earlier than \\d{8}T\\d{6}Z \\(\\d{8}T\\d{6}Z - 60 sec\\.\\)$`))
+    // Still within its hour, though older than the five minutes a header-signed request gets.
+    expect((await send(await presigned(KEYS.admin, 'ListNamespaces', {}, { signingDate: new Date(Date.now() - 600_000), expiresIn: 3600 }))).status).toBe(200)
+    const call = await presigned(KEYS.admin, 'ListNamespaces', {})
+    call.query.set('X-Amz-Expires', '0')
+    expect((await send(call)).body).toEqual({ __type: 'IncompleteSignatureException', message: "X-Amz-Expires must be a whole number of seconds from 1 to 604800 (seven days), not '0'." })
+  })
+  it('missing parameters are listed; a changed body or parameter does not verify', async () => {
+    const call = await presigned(KEYS.admin, 'ListNamespaces', {})
+    const partial = { ...call, query: new URLSearchParams({ 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', 'X-Amz-Date': call.query.get('X-Amz-Date')! }) }
+    expect((await send(partial)).body).toEqual({
+      __type: 'IncompleteSignatureException',
+      message:
+        "AWS query-string parameters must include 'X-Amz-Credential'. AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-SignedHeaders'. Re-examine the query-string parameters.",
+    })
+    expect((await send({ ...call, body: JSON.stringify({ MaxResults: 1 }) })).body.message).toMatch(/^The request signature we calculated does not match/)
+    const longer = await presigned(KEYS.admin, 'ListNamespaces', {})
+    longer.query.set('X-Amz-Expires', '7200')
+    expect((await send(longer)).body.__type).toBe('InvalidSignatureException')
+  })
+})

@@ -96,42 +96,42 @@ export class SignatureVerifier {
     const mark = request.url.indexOf('?')
     const path = mark < 0 ? request.url : request.url.slice(0, mark)
     const query = mark < 0 ? NO_QUERY : new URLSearchParams(request.url.slice(mark + 1))
-    if (authorization !== undefined && query.has('X-Amz-Algorithm')) {
+    const queryAuth = query.has('X-Amz-Algorithm')
+    if (authorization !== undefined && queryAuth) {
       return invalid("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.")
     }
-    // Query-string (presigned) requests are not made by SDKs for this JSON API; they count as unsigned.
-    if (authorization === undefined || !authorization.startsWith('AWS4-')) return error(400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token')
+    const signed = queryAuth ? fromQuery(query) : fromHeaders(request, authorization)
+    if ('status' in signed) return signed
 
-    const { algorithm, params } = parseAuthorization(authorization)
-    const amzDate = header(request, 'x-amz-date')
-    let missing = ''
-    for (const name of ['Credential', 'Signature', 'SignedHeaders']) if (!params.get(name)) missing += `Authorization header requires '${name}' parameter. `
-    if (amzDate === undefined && header(request, 'date') === undefined) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-    if (missing) return incomplete(`${missing}Authorization=${authorization}`)
-
-    const dateText = amzDate ?? header(request, 'date') ?? ''
+    const { dateText, algorithm, credential } = signed
     const dateParts = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(dateText)
     const signingDate = dateParts ? new Date(Date.UTC(+dateParts[1], +dateParts[2] - 1, +dateParts[3], +dateParts[4], +dateParts[5], +dateParts[6])) : undefined
     if (!signingDate || Number.isNaN(signingDate.getTime())) return incomplete(`Date must be in ISO-8601 'basic format'. Got '${dateText}'. See http://en.wikipedia.org/wiki/ISO_8601`)
     const now = this.options.now()
     const skew = CLOCK_SKEW_MINUTES * 60_000
-    if (signingDate.getTime() < now.getTime() - skew) {
+    if (signed.expiresSeconds !== undefined) {
+      // A presigned request is good from its date for X-Amz-Expires seconds (SigV4 query authentication).
+      const expires = signed.expiresSeconds * 1000
+      if (signingDate.getTime() + expires < now.getTime()) {
+        return invalid(`Signature expired: ${dateText} is now earlier than ${basic(new Date(now.getTime() - expires))} (${basic(now)} - ${signed.expiresSeconds} sec.)`)
+      }
+    } else if (signingDate.getTime() < now.getTime() - skew) {
       return invalid(`Signature expired: ${dateText} is now earlier than ${basic(new Date(now.getTime() - skew))} (${basic(now)} - ${CLOCK_SKEW_MINUTES} min.)`)
     }
     if (signingDate.getTime() > now.getTime() + skew) {
       return invalid(`Signature not yet current: ${dateText} is still later than ${basic(new Date(now.getTime() + skew))} (${basic(now)} + ${CLOCK_SKEW_MINUTES} min.)`)
     }
 
-    const { list: signedHeaders, set: signedSet } = signedHeaderList(params.get('SignedHeaders')!)
+    const { list: signedHeaders, set: signedSet } = signedHeaderList(signed.signedHeaders)
     if (!signedHeaders.includes('host')) return invalid("'Host' must be a 'SignedHeader' in the AWS Authorization.")
     // The date the signature covers, and the session token when one is sent, must be signed too: the same
-    // rule, worded as AWS words it for Host.
-    if (!signedHeaders.includes('x-amz-date')) return invalid("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
-    const token = header(request, 'x-amz-security-token')
-    if (token !== undefined && !signedHeaders.includes('x-amz-security-token')) return invalid("'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
+    // rule, worded as AWS words it for Host. In a presigned request both are query parameters, which the
+    // signature covers whole.
+    if (!queryAuth && !signedHeaders.includes('x-amz-date')) return invalid("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
+    const token = queryAuth ? (query.get('X-Amz-Security-Token') ?? undefined) : header(request, 'x-amz-security-token')
+    if (!queryAuth && token !== undefined && !signedHeaders.includes('x-amz-security-token')) return invalid("'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
     if (algorithm !== ALGORITHM) return incomplete(`Unsupported AWS 'algorithm': '${algorithm}' (only ${ALGORITHM} for now). `)
 
-    const credential = params.get('Credential')!
     const scope = credential.replace(/\/+$/, '').split('/')
     if (scope.length !== 5) return incomplete(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`)
     const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = scope
@@ -163,7 +163,7 @@ export class SignatureVerifier {
       `${scopeDate}/${scopeRegion}/${scopeService}/${terminator}`,
     )
     const expected = createHmac('sha256', this.signingKey(key, scopeDate, scopeRegion)).update(stringToSign).digest('hex')
-    if (!sameText(expected, params.get('Signature')!)) return MISMATCH
+    if (!sameText(expected, signed.signature)) return MISMATCH
     if ((token ?? undefined) !== key.sessionToken) return error(400, 'UnrecognizedClientException', 'The security token included in the request is invalid')
     return key
   }
@@ -184,6 +184,58 @@ export class SignatureVerifier {
       keys.set(scope, derived)
     }
     return derived
+  }
+}
+
+/** What a request says of its signature, from the Authorization header or the query string. */
+interface SignedParts {
+  algorithm: string
+  credential: string
+  signedHeaders: string
+  signature: string
+  dateText: string
+  /** X-Amz-Expires of a presigned request. */
+  expiresSeconds?: number
+}
+
+/** The Authorization header's parts, or AWS's answer when it is missing or incomplete. */
+function fromHeaders(request: RawRequest, authorization: string | undefined): SignedParts | WireError {
+  if (authorization === undefined || !authorization.startsWith('AWS4-')) return error(400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token')
+  const { algorithm, params } = parseAuthorization(authorization)
+  const amzDate = header(request, 'x-amz-date')
+  let missing = ''
+  for (const name of ['Credential', 'Signature', 'SignedHeaders']) if (!params.get(name)) missing += `Authorization header requires '${name}' parameter. `
+  if (amzDate === undefined && header(request, 'date') === undefined) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+  if (missing) return incomplete(`${missing}Authorization=${authorization}`)
+  return { algorithm, credential: params.get('Credential')!, signedHeaders: params.get('SignedHeaders')!, signature: params.get('Signature')!, dateText: amzDate ?? header(request, 'date') ?? '' }
+}
+
+/** The longest a presigned request may be valid: seven days (SigV4 query authentication). */
+const MAX_EXPIRES_SECONDS = 604_800
+
+/**
+ * A presigned request's parts (SigV4 query authentication: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date,
+ * X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature), or AWS's answer when some are missing, in
+ * DynamoDB's words (the same JSON front end).
+ */
+function fromQuery(query: URLSearchParams): SignedParts | WireError {
+  let missing = ''
+  for (const name of ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date']) {
+    if (!query.get(name)) missing += `AWS query-string parameters must include '${name}'. `
+  }
+  if (missing) return incomplete(`${missing}Re-examine the query-string parameters.`)
+  const expiresText = query.get('X-Amz-Expires')
+  const expiresSeconds = expiresText === null ? undefined : Number(expiresText)
+  if (expiresSeconds !== undefined && !(/^\d+$/.test(expiresText!) && expiresSeconds >= 1 && expiresSeconds <= MAX_EXPIRES_SECONDS)) {
+    return incomplete(`X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_EXPIRES_SECONDS} (seven days), not '${expiresText}'.`)
+  }
+  return {
+    algorithm: query.get('X-Amz-Algorithm')!,
+    credential: query.get('X-Amz-Credential')!,
+    signedHeaders: query.get('X-Amz-SignedHeaders')!,
+    signature: query.get('X-Amz-Signature')!,
+    dateText: query.get('X-Amz-Date')!,
+    expiresSeconds,
   }
 }
 
