@@ -54,7 +54,7 @@ interface Log {
 }
 
 /** A log larger than this is checkpointed even while writes keep coming. */
-export const CHECKPOINT_BYTES = 8 * 1024 * 1024
+export const CHECKPOINT_BYTES = 1024 * 1024
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
