@@ -1,11 +1,10 @@
 import type { OperationName } from '../../model/index.js'
 import { CloudmapError } from '../../registry/errors.js'
 import type { Input, Output, Registry } from '../../registry/registry.js'
-import type { ContextOptions } from './context.js'
+import type { ContextOptions, HandlerContext } from './context.js'
 import { createContext, nextCall } from './context.js'
 import { HANDLERS, isReadOnly } from './handlers/index.js'
 import type { Handler } from './handlers/types.js'
-import type { HandlerContext } from './context.js'
 import type { RegistryState } from './state.js'
 import type { Stamp } from './store/index.js'
 import type { CrashPoint } from './store/journal.js'
@@ -61,7 +60,7 @@ export class LocalRegistry implements Registry {
 
   /** Its stamp now: changes with every committed write (the change feed compares it). */
   stamp(): Stamp {
-    return this.store.fileStamp()
+    return this.store.stamp()
   }
 
   /**

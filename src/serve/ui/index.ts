@@ -95,7 +95,7 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
       }
     }))
 
-  const openStream = (request: IncomingMessage, response: ServerResponse) => {
+  const openStream = (response: ServerResponse) => {
     if (streams.size >= maxStreams) return sendText(response, 503, `Too many dashboard connections (at most ${maxStreams}).`, { 'retry-after': '5' })
     // connection: close: when serve stops and ends the stream, the socket goes with it.
     response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'close' })
@@ -126,7 +126,7 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
       request.resume()
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'The dashboard only answers GET.', { allow: 'GET, HEAD' })
       if (path === '/ui') return sendText(response, 308, 'See /ui/', { location: '/ui/' })
-      if (path === EVENTS_PATH && request.method === 'GET') return openStream(request, response)
+      if (path === EVENTS_PATH && request.method === 'GET') return openStream(response)
       const asset = files.get(path)
       if (!asset) return sendText(response, 404, 'Not found.')
       response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.type, 'content-length': asset.body.length })

@@ -10,8 +10,8 @@ import type { CrashPoint, FileChange } from './journal.js'
 import type { Lock } from './lock.js'
 import type { RegistryPaths } from './paths.js'
 import { MAIN, registryPaths } from './paths.js'
-import { Snapshot } from './snapshot.js'
 import { logFromAnotherBoot } from './boot.js'
+import { Snapshot } from './snapshot.js'
 
 export type { FlatRegistry } from './documents.js'
 export { registryPaths } from './paths.js'
@@ -329,16 +329,12 @@ export class RegistryStore {
     return opened
   }
 
-  /** The stamp of the registry file now: it changes with every write (store/journal.ts renames it last). */
-  fileStamp(): Stamp {
-    return this.stamp()
-  }
-
   private crash(point: CrashPoint): void {
     if (this.options.crashAt === point) process.kill(process.pid, 'SIGKILL')
   }
 
-  private stamp(): Stamp {
+  /** The stamp of the registry file now: it changes with every write (store/journal.ts renames it last). */
+  stamp(): Stamp {
     return statSync(this.paths.main, { bigint: true, throwIfNoEntry: false }) ?? null
   }
 

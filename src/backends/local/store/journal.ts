@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { mkdir, open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
+import { open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { CloudmapError } from '../../../registry/errors.js'
@@ -86,21 +86,10 @@ async function syncDir(path: string): Promise<void> {
   }
 }
 
-/** rename, retried briefly where another process holding the target open makes it fail (Windows). */
-async function replace(from: string, to: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await rename(from, to)
-      return
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (attempt >= 20 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw error
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-  }
-}
-
-/** replace(), synchronously (the commit's renames). */
+/**
+ * rename, retried briefly where another process holding the target open makes it fail (Windows).
+ * Synchronous, as the commit's other small file operations (see commit).
+ */
 function replaceSync(from: string, to: string): void {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -326,8 +315,8 @@ async function finishStagedJournal(paths: RegistryPaths): Promise<void> {
     const target = resolveFile(paths, entry.file)
     if (entry.staged === undefined) await rm(target, { force: true })
     else if (existsSync(join(paths.staging, entry.staged))) {
-      await mkdir(dirname(target), { recursive: true })
-      await replace(join(paths.staging, entry.staged), target)
+      mkdirSync(dirname(target), { recursive: true })
+      replaceSync(join(paths.staging, entry.staged), target)
     }
   }
   await Promise.all([...new Set(entries.map((e) => dirname(resolveFile(paths, e.file))))].map(syncDir))
