@@ -40,11 +40,6 @@ export interface RunningServe {
 /** How long requests in flight may take to finish once serve is asked to stop. */
 const SHUTDOWN_GRACE_MS = 10_000
 
-/** Loopback addresses: serve on any other address is reachable from elsewhere. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
-}
-
 /**
  * serve: the faces over one LocalRegistry and one change feed, composed here and loaded only by
  * `cloudmap serve`. The API answers reads from memory (the store keeps its last view while the registry

@@ -5,6 +5,7 @@ import type { Choice, Prompter } from './prompter.js'
 import type { ExistingNamespace } from './rules.js'
 import * as rules from './rules.js'
 import { absolutePath, endpointProblem, regionProblem } from '../config/keys.js'
+import { isLoopbackHost } from '../config/loopback.js'
 import { CloudmapError } from '../registry/errors.js'
 
 /** Answers given as flags; the wizard asks only for the others. */
@@ -190,7 +191,7 @@ async function askBackend(deps: WizardDeps): Promise<{ backend: BackendAnswer; e
   }
 }
 
-/** An endpoint on this machine: localhost, 127.0.0.0/8 or ::1. */
+/** An endpoint URL on this machine (config/loopback.ts). */
 export function isLoopback(endpointUrl: string): boolean {
   let host: string
   try {
@@ -198,7 +199,7 @@ export function isLoopback(endpointUrl: string): boolean {
   } catch {
     return false
   }
-  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]'
+  return isLoopbackHost(host)
 }
 
 /** The SDK found no credentials (the AWS CLI's "Unable to locate credentials", a configuration error). */

@@ -133,7 +133,7 @@ describe('cloudmap serve --auth, --read-only-auth, --auth-file with the AWS CLI 
   }, 180_000)
 
   it('says at start that access control is on', () => {
-    expect(s.stderr()).toMatch(/access control on: requests must be signed \(AWS Signature V4, service servicediscovery, region us-east-1\) with one of 7 access keys/)
+    expect(s.stderr()).toMatch(/access control on: requests must be signed \(AWS Signature V4, service servicediscovery, region us-east-1\) with one of 8 access keys/)
   })
 
   it('a good key is answered', async () => {

@@ -58,7 +58,7 @@ describe('serve reloads the auth file when it changes', () => {
     from = auth.logs.length
     writeFileSync(auth.authFile, WITH_NEW_USER.replace('Effect: Allow, Action: "servicediscovery:List*"', 'Effect: Maybe, Action: "servicediscovery:List*"'))
     expect(await logged(/Bad auth file/, from)).toBe(
-      `cloudmap serve: Bad auth file ${auth.authFile}, line 74: Effect must be "Allow" or "Deny", not "Maybe"; keeping the access rules loaded before.`,
+      `cloudmap serve: Bad auth file ${auth.authFile}, line 85: Effect must be "Allow" or "Deny", not "Maybe"; keeping the access rules loaded before.`,
     )
     expect(await outcome()).toBe('answered')
 

@@ -78,7 +78,7 @@ afterAll(async () => {
 
 describe('serve access control through the AWS SDK for JavaScript v3', () => {
   it('announces that access control is on', () => {
-    expect(auth.serve.announce.join('\n')).toMatch(/access control on: requests must be signed .* with one of 7 access keys/)
+    expect(auth.serve.announce.join('\n')).toMatch(/access control on: requests must be signed .* with one of 8 access keys/)
   })
 
   it('a good key is answered', async () => {
@@ -156,6 +156,12 @@ describe('serve access control through the AWS SDK for JavaScript v3', () => {
     await blue.send(new RegisterInstanceCommand({ ServiceId: ids.blue, InstanceId: 'b-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.1.1' } }))
     const e = await refused(blue.send(new RegisterInstanceCommand({ ServiceId: ids.red, InstanceId: 'r-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.2.1' } })))
     expect(e).toEqual({ name: 'AccessDeniedException', status: 400, message: deniedMessage('team-blue', 'RegisterInstance', ids.redArn) })
+  })
+  it("a key used with a session token: the token must be sent, and be that key's", async () => {
+    expect((await client(KEYS.session).send(new ListNamespacesCommand({}))).Namespaces).toEqual(expect.any(Array))
+    const invalid = { name: 'UnrecognizedClientException', status: 400, message: 'The security token included in the request is invalid.' }
+    expect(await refused(client({ ...KEYS.session, sessionToken: 'another-token' }).send(new ListNamespacesCommand({})))).toEqual(invalid)
+    expect(await refused(client({ accessKeyId: KEYS.session.accessKeyId, secretAccessKey: KEYS.session.secretAccessKey }).send(new ListNamespacesCommand({})))).toEqual(invalid)
   })
 })
 

@@ -14,6 +14,7 @@ export const KEYS = {
   blue: { accessKeyId: 'BLUEKEY', secretAccessKey: 'blue-secret' },
   loopback: { accessKeyId: 'LOOPBACKKEY', secretAccessKey: 'loopback-secret' },
   office: { accessKeyId: 'OFFICEKEY', secretAccessKey: 'office-secret' },
+  session: { accessKeyId: 'SESSIONKEY', secretAccessKey: 'session-secret', sessionToken: 'the-session-token' },
 }
 
 /**
@@ -92,6 +93,17 @@ users:
             Condition:
               IpAddress:
                 aws:SourceIp: "203.0.113.0/24"
+  - name: with-session
+    keys:
+      - id: ${KEYS.session.accessKeyId}
+        secret: ${KEYS.session.secretAccessKey}
+        session_token: ${KEYS.session.sessionToken}
+    policies:
+      - Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: "servicediscovery:ListNamespaces"
+            Resource: "*"
 `
 
 export interface AuthServe {

@@ -9,6 +9,7 @@ import type { Input, Output, Registry } from '../../src/registry/registry.js'
 import { ApplyError, applyAnswers } from '../../src/wizard/apply.js'
 import type { InitFlags } from '../../src/wizard/run-init.js'
 import { runInit } from '../../src/wizard/run-init.js'
+import { isLoopbackHost } from '../../src/config/loopback.js'
 import { isLoopback } from '../../src/wizard/wizard.js'
 import { startServeProcess } from '../helpers/live.js'
 import { inspectRegistry } from './inspect.js'
@@ -269,6 +270,9 @@ describe('the wizard', () => {
   it('knows which endpoints are on this machine', () => {
     expect(['http://127.0.0.1:4566', 'http://localhost:5000/', 'http://[::1]:80', 'http://127.1.2.3'].map(isLoopback)).toEqual([true, true, true, true])
     expect(['https://servicediscovery.us-east-1.amazonaws.com', 'http://10.0.0.1:4566', 'http://sd.test:80'].map(isLoopback)).toEqual([false, false, false])
+    // serve's --host uses the same rule on bare host names.
+    expect(['localhost', 'api.localhost', '::1', '[::1]', '127.0.0.1'].map(isLoopbackHost)).toEqual([true, true, true, true, true])
+    expect(['0.0.0.0', '10.0.0.1', '::', 'localhost.example.com'].map(isLoopbackHost)).toEqual([false, false, false, false])
   })
 
   it('refuses a registry file that is not a registry, at the prompt', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { Registry } from '../../registry/registry.js'
-import type { RequestGate } from './json11.js'
+import type { RawRequest, RequestGate } from './json11.js'
 import { answerApiCall } from './json11.js'
 import { encodeJson } from './wire.js'
 
@@ -71,12 +71,22 @@ async function route(options: ApiServerOptions, maxBody: number, request: Incomi
   }
   const declared = Number(request.headers['content-length'] ?? 0)
   if (declared > maxBody) return tooLarge(request, response, maxBody)
-  const body = await readBody(request, maxBody)
-  if (body === undefined) return tooLarge(request, response, maxBody)
-  const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
-  const answer = await answerApiCall(options.registry, options.gate, { method: request.method, url: request.url ?? '/', headers: request.headers, body, sourceIp })
+  const raw = await readRawRequest(request, maxBody)
+  if (raw === undefined) return tooLarge(request, response, maxBody)
+  const answer = await answerApiCall(options.registry, options.gate, raw)
   if (answer.status === 200 && 'body' in answer) send(response, 200, answer.body)
   else if ('type' in answer) send(response, answer.status, { __type: answer.type, message: answer.message })
+}
+
+/**
+ * The request as access control sees it (serve/auth: the signature covers these bytes; aws:SourceIp is the
+ * client's address, without an IPv4-mapped IPv6 prefix), or undefined when its body is larger than maxBody.
+ */
+export async function readRawRequest(request: IncomingMessage, maxBody: number): Promise<RawRequest | undefined> {
+  const body = await readBody(request, maxBody)
+  if (body === undefined) return undefined
+  const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
+  return { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body, sourceIp }
 }
 
 /**

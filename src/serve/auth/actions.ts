@@ -1,4 +1,5 @@
 import type { RegistryState } from '../../backends/local/state.js'
+import { discoveryTarget } from '../../backends/local/handlers/discovery.js'
 import type { Tag } from '../../model/api-types.js'
 import type { OperationName } from '../../model/index.js'
 
@@ -117,8 +118,7 @@ export function checksFor(
       const srvName = String(input.ServiceName ?? '')
       keys.set('servicediscovery:namespacename', nsName)
       keys.set('servicediscovery:servicename', srvName)
-      const ns = state && Object.values(state.namespaces).find((n) => n.HttpName === nsName)
-      const srv = ns && Object.values(state.services).find((s) => s.NamespaceId === ns.Id && s.Name.toLowerCase() === srvName.toLowerCase())
+      const { ns, srv } = state ? discoveryTarget(state, nsName, srvName) : {}
       addResource(ns?.Arn ?? `${arnPrefix}namespace/*`)
       addResource(srv?.Arn ?? `${arnPrefix}service/*`)
       break

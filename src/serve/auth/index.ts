@@ -1,5 +1,4 @@
-import { watch } from 'node:fs'
-import type { FSWatcher } from 'node:fs'
+import { readFileSync, watch } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import type { RegistryState } from '../../backends/local/state.js'
@@ -8,13 +7,13 @@ import { CloudmapError } from '../../registry/errors.js'
 import type { Principal, RawRequest, RequestGate } from '../api/json11.js'
 import type { WireError } from '../api/wire.js'
 import type { FaceContext, StartedFace } from '../faces.js'
-import { isLoopback } from '../index.js'
+import { isLoopbackHost } from '../../config/loopback.js'
 import type { Check } from './actions.js'
 import { checksFor, needsRegistry } from './actions.js'
 import type { RequestContext } from './policy.js'
 import type { AccessRules, GivenKey, User } from './rules.js'
 import { givenKeyRules, loadAuthFile, mergeRules } from './rules.js'
-import { SignatureVerifier, SIGNING_SERVICE } from './sigv4.js'
+import { SignatureVerifier, SIGNING_SERVICE, UNRECOGNIZED } from './sigv4.js'
 
 export interface AuthOptions {
   /** --auth, --read-only-auth and the serve_access_key_id setting. */
@@ -48,7 +47,7 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
   const given = givenKeyRules(options.keys, options.accountId)
   const authFile = options.authFile === undefined ? undefined : resolve(options.authFile)
   if (!authFile && given.keys.size === 0) {
-    if (!isLoopback(options.host) && !options.allowAnonymous) {
+    if (!isLoopbackHost(options.host) && !options.allowAnonymous) {
       throw new CloudmapError(
         'other',
         `cloudmap serve won't answer anyone who can reach ${options.host} without access keys: give --auth ACCESS_KEY_ID:SECRET, --read-only-auth, --auth-file FILE or the serve_access_key_id setting, or --allow-anonymous to accept every request.`,
@@ -57,10 +56,12 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
     return { announce: ['cloudmap serve: no access keys: every request is accepted, signed or not (--auth, --auth-file or the serve_access_key_id setting require AWS signatures).'] }
   }
 
-  let rules: AccessRules = authFile ? mergeRules(given, loadAuthFile(authFile, options.accountId), authFile) : given
+  // Read once: the text loaded is the one the watcher compares changes with.
+  const authText = authFile ? readFileSync(authFile, 'utf8') : undefined
+  let rules: AccessRules = authFile ? mergeRules(given, loadAuthFile(authFile, options.accountId, authText), authFile) : given
   const where = { region: options.region, accountId: options.accountId }
   const verifier = new SignatureVerifier({ region: options.region, now: ctx.now, key: (id) => rules.keys.get(id)?.key })
-  const watcher = authFile ? watchAuthFile(authFile, (text) => (rules = mergeRules(given, loadAuthFile(authFile, options.accountId, text), authFile)), ctx.log) : undefined
+  const stopWatching = authFile ? watchAuthFile(authFile, authText!, (text) => (rules = mergeRules(given, loadAuthFile(authFile, options.accountId, text), authFile)), ctx.log) : undefined
 
   const gate: RequestGate = {
     async authenticate(request: RawRequest): Promise<Principal | WireError> {
@@ -68,7 +69,7 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
       if ('status' in key) return key
       const entry = rules.keys.get(key.accessKeyId)
       // The file may have been reloaded since the key was looked up: the key must still be the same one.
-      if (!entry || entry.key !== key) return { status: 400, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }
+      if (!entry || entry.key !== key) return UNRECOGNIZED
       return new Caller(key.accessKeyId, entry.user, request.sourceIp)
     },
     async authorize(principal: Principal, op: OperationName, input: Record<string, unknown>): Promise<WireError | undefined> {
@@ -91,7 +92,7 @@ export async function startAuth(ctx: FaceContext, options: AuthOptions): Promise
   const keyCount = rules.keys.size
   return {
     gate,
-    running: { close: async () => watcher?.close() },
+    running: { close: async () => stopWatching?.() },
     announce: [
       `cloudmap serve: access control on: requests must be signed (AWS Signature V4, service ${SIGNING_SERVICE}, region ${options.region}) with one of ${keyCount} access key${keyCount === 1 ? '' : 's'}, and allowed by its IAM policies${authFile ? ` (${authFile}, reloaded when it changes)` : ''}.`,
     ],
@@ -145,8 +146,8 @@ function denied(user: User, action: string, resource: string, kind: 'explicit' |
  * Reload the auth file when it changes (editors replace files, so the folder is watched). A file that
  * can't be read or has a mistake is not used: the last good rules stay, and the log says why.
  */
-function watchAuthFile(file: string, apply: (text: string) => void, log: (line: string) => void): FSWatcher {
-  let last: string | undefined
+function watchAuthFile(file: string, loaded: string, apply: (text: string) => void, log: (line: string) => void): () => void {
+  let last = loaded
   let timer: NodeJS.Timeout | undefined
   const reload = async () => {
     let text: string
@@ -165,17 +166,14 @@ function watchAuthFile(file: string, apply: (text: string) => void, log: (line: 
       log(`cloudmap serve: ${(error as Error).message}; keeping the access rules loaded before.`)
     }
   }
-  void readFile(file, 'utf8').then((text) => (last ??= text), () => undefined)
   const watcher = watch(dirname(file), (_event, name) => {
     if (name !== null && name !== basename(file)) return
     clearTimeout(timer)
     // Editors write in several steps: read once they are done.
     timer = setTimeout(() => void reload(), 50)
   })
-  const close = watcher.close.bind(watcher)
-  watcher.close = () => {
+  return () => {
     clearTimeout(timer)
-    close()
+    watcher.close()
   }
-  return watcher
 }

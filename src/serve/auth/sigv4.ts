@@ -1,5 +1,6 @@
-import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto'
-import type { Checksum, HttpRequest, SourceData } from '@smithy/types'
+import { createHmac, hash, timingSafeEqual } from 'node:crypto'
+import { Sha256 } from '@aws-crypto/sha256-js'
+import type { HttpRequest } from '@smithy/types'
 import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4'
 import type { RawRequest } from '../api/json11.js'
 import type { WireError } from '../api/wire.js'
@@ -38,35 +39,10 @@ function error(status: number, type: string, message: string): WireError {
 }
 const invalid = (message: string) => error(400, 'InvalidSignatureException', message)
 const incomplete = (message: string) => error(400, 'IncompleteSignatureException', message)
-const UNRECOGNIZED = error(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.')
+export const UNRECOGNIZED = error(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.')
 const MISMATCH = invalid(
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
 )
-
-/**
- * SHA-256 and HMAC-SHA-256 from node:crypto in the form smithy's signer takes (its base class requires
- * one). The hot path hashes with node:crypto's one-shot hash() directly: no hash object, no promise.
- */
-class NodeSha256 implements Checksum {
-  private readonly hash
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret))
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data)
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest())
-  }
-  reset(): void {
-    throw new Error('not used by the signer')
-  }
-}
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8')
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  return Buffer.from(data)
-}
 
 /** YYYYMMDDTHHMMSSZ, the basic format the skew messages print. */
 function basic(time: Date): string {
@@ -164,7 +140,7 @@ export class SignatureVerifier {
     )
     const expected = createHmac('sha256', this.signingKey(key, scopeDate, scopeRegion)).update(stringToSign).digest('hex')
     if (!sameText(expected, signed.signature)) return MISMATCH
-    if ((token ?? undefined) !== key.sessionToken) return error(400, 'UnrecognizedClientException', 'The security token included in the request is invalid')
+    if (token !== key.sessionToken) return UNRECOGNIZED
     return key
   }
 
@@ -243,11 +219,12 @@ function fromQuery(query: URLSearchParams): SignedParts | WireError {
  * The canonical request and string to sign, made by @smithy/signature-v4 (URI escaping and path
  * normalisation, sorted query, header value trimming exactly as the AWS SDKs do it) over the headers the
  * client signed, as received: its signableHeaders keeps a signed header the signer would otherwise
- * never sign (user-agent, ...).
+ * never sign (user-agent, ...). Its base class wants a hash implementation; the hashes here are
+ * node:crypto's one-shot hash() (no hash object, no promise).
  */
 class CanonicalRequests extends SignatureV4Base {
   constructor() {
-    super({ service: SIGNING_SERVICE, region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, applyChecksum: false })
+    super({ service: SIGNING_SERVICE, region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: Sha256, applyChecksum: false })
   }
 
   /** SigV4's string to sign: algorithm, date, scope and the hash of the canonical request. */

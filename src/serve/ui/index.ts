@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CloudmapError } from '../../registry/errors.js'
 import type { HttpFace } from '../api/http.js'
+import { readRawRequest } from '../api/http.js'
 import type { RequestGate } from '../api/json11.js'
 import { isWireError } from '../api/json11.js'
 import type { WireError } from '../api/wire.js'
@@ -157,19 +158,14 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
  * it may see health.
  */
 async function answerProbes(request: IncomingMessage, response: ServerResponse, options: UiOptions): Promise<void> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > MAX_PROBES_BODY) {
-      response.setHeader('connection', 'close')
-      return sendJson(response, { status: 413, type: 'SerializationException', message: `The request body is larger than ${MAX_PROBES_BODY} bytes.` })
-    }
-    chunks.push(chunk as Buffer)
+  const raw = await readRawRequest(request, MAX_PROBES_BODY)
+  if (raw === undefined) {
+    response.setHeader('connection', 'close')
+    return sendJson(response, { status: 413, type: 'SerializationException', message: `The request body is larger than ${MAX_PROBES_BODY} bytes.` })
   }
-  const body = Buffer.concat(chunks)
+  const { body } = raw
   const gate = options.gate?.()
-  const principal = gate ? await gate.authenticate({ method: request.method ?? 'POST', url: request.url ?? PROBES_PATH, headers: request.headers, body }) : undefined
+  const principal = gate ? await gate.authenticate(raw) : undefined
   if (isWireError(principal)) return sendJson(response, principal)
   let serviceId: unknown
   try {

@@ -6,15 +6,21 @@ import { healthOf } from './instances.js'
 import type { HandlerTable } from './types.js'
 
 /**
- * DiscoverInstances finds the namespace by its HttpName and the service by name within it
- * (case-insensitively in DNS namespaces, where names are DNS labels).
+ * What DiscoverInstances names: the namespace by its HttpName and the service by name within it
+ * (case-insensitively in DNS namespaces, where names are DNS labels), as far as they exist. Access
+ * control (serve/auth) checks the call against the same ones.
  */
+export function discoveryTarget(state: RegistryState, namespaceName: string, serviceName: string): { ns?: NamespaceRecord; srv?: ServiceRecord } {
+  const ns = Object.values(state.namespaces).find((n) => n.HttpName === namespaceName)
+  if (!ns) return {}
+  const same = (a: string, b: string) => (ns.Type === 'HTTP' ? a === b : a.toLowerCase() === b.toLowerCase())
+  return { ns, srv: Object.values(state.services).find((s) => s.NamespaceId === ns.Id && same(s.Name, serviceName)) }
+}
+
 function locate(state: RegistryState, namespaceName: string, serviceName: string, ownerAccount: string | undefined, ctx: HandlerContext): { ns: NamespaceRecord; srv: ServiceRecord } {
   // Namespaces shared by another account (OwnerAccount) are not in this registry.
-  const ns = ownerAccount === undefined || ownerAccount === ctx.accountId ? Object.values(state.namespaces).find((n) => n.HttpName === namespaceName) : undefined
+  const { ns, srv } = ownerAccount === undefined || ownerAccount === ctx.accountId ? discoveryTarget(state, namespaceName, serviceName) : {}
   if (!ns) throw serviceError('NamespaceNotFound', `No namespace has the HTTP name ${namespaceName}${ownerAccount === undefined ? '' : ` in account ${ownerAccount}`}. The HTTP name is in Properties.HttpProperties.HttpName of get-namespace.`)
-  const same = (a: string, b: string) => (ns.Type === 'HTTP' ? a === b : a.toLowerCase() === b.toLowerCase())
-  const srv = Object.values(state.services).find((s) => s.NamespaceId === ns.Id && same(s.Name, serviceName))
   if (!srv) throw serviceError('ServiceNotFound', `No service named ${serviceName} in namespace ${namespaceName}.`)
   return { ns, srv }
 }
