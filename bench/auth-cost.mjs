@@ -13,25 +13,13 @@ import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createHash, createHmac } from 'node:crypto'
+import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { ServiceDiscoveryClient, CreateHttpNamespaceCommand, CreateServiceCommand, RegisterInstanceCommand, ListNamespacesCommand } from '@aws-sdk/client-servicediscovery'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SECONDS = Number(process.argv.includes('--seconds') ? process.argv[process.argv.indexOf('--seconds') + 1] : 5)
 const CONNECTIONS = 4
-
-class Sha256 {
-  constructor(secret) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
-  }
-  update(data) {
-    this.hash.update(data)
-  }
-  async digest() {
-    return this.hash.digest()
-  }
-}
 
 async function startServe(args, dir) {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'serve', '--port', '0', ...args], {

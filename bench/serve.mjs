@@ -3,7 +3,7 @@
 // measurement. Signed requests are signed once (SigV4 with @smithy/signature-v4): AWS accepts a
 // signature for its whole validity window, so wrk may replay it.
 import { spawn, spawnSync } from 'node:child_process'
-import { createHash, createHmac } from 'node:crypto'
+import { Sha256 } from '@aws-crypto/sha256-js'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SignatureV4 } from '@smithy/signature-v4'
@@ -12,19 +12,6 @@ import { ServiceDiscoveryClient, CreateHttpNamespaceCommand, CreateServiceComman
 const TARGET = 'Route53AutoNaming_v20170314'
 const REGION = 'us-east-1'
 export const BENCH_KEY = { accessKeyId: 'AKIDBENCHSERVE0000001', secretAccessKey: 'bench-secret-access-key-0000000000000000' }
-
-/** node:crypto as the Checksum @smithy/signature-v4 wants. */
-class Sha256 {
-  constructor(secret) {
-    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256')
-  }
-  update(data) {
-    this.hash.update(data)
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest())
-  }
-}
 
 /** Headers of a JSON 1.1 call, signed with `key` when given (any signature is fine for moto and open serves). */
 async function headersFor(url, op, body, key = BENCH_KEY) {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto'
+import { Sha256 } from '@aws-crypto/sha256-js'
 import {
   CreateHttpNamespaceCommand,
   CreateServiceCommand,
@@ -22,7 +22,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
 let auth: AuthServe
 const clients: ServiceDiscoveryClient[] = []
-function client(credentials: { accessKeyId: string; secretAccessKey: string }, extra: Record<string, unknown> = {}): ServiceDiscoveryClient {
+function client(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, extra: Record<string, unknown> = {}): ServiceDiscoveryClient {
   const c = new ServiceDiscoveryClient({ endpoint: auth.serve.url, region: 'us-east-1', credentials, maxAttempts: 1, disableHostPrefix: true, ...extra })
   clients.push(c)
   return c
@@ -164,21 +164,6 @@ describe('serve access control through the AWS SDK for JavaScript v3', () => {
     expect(await refused(client({ accessKeyId: KEYS.session.accessKeyId, secretAccessKey: KEYS.session.secretAccessKey }).send(new ListNamespacesCommand({})))).toEqual(invalid)
   })
 })
-
-/** SHA-256 for signing requests by hand (node:crypto). */
-class Sha256 {
-  private readonly hash
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : (ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret)))
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data)
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest()
-  }
-  reset(): void {}
-}
 
 describe('signature checks on hand-made requests (AWS front end order and words)', () => {
   const body = JSON.stringify({ Name: 'by-hand' })

@@ -4,6 +4,7 @@ import { seededRandom } from '../../src/backends/local/context.js'
 import type { InstanceRecord, NamespaceRecord, ServiceRecord } from '../../src/backends/local/state.js'
 import type { LiveState } from '../../src/serve/live-view.js'
 import { DnsRecords } from '../../src/serve/dns/records.js'
+import { answerOf } from './dns-answer.js'
 
 /** records.ts alone: the answers computed from a registry state, without a server. */
 const CREATED = '2026-01-02T03:04:05.678Z'
@@ -31,7 +32,7 @@ function state(namespaces: NamespaceRecord[], services: [ServiceRecord, Record<s
 const a = (ttl = 60, policy: 'MULTIVALUE' | 'WEIGHTED' = 'MULTIVALUE') => ({ DnsConfig: { RoutingPolicy: policy, DnsRecords: [{ Type: 'A' as const, TTL: ttl }] } })
 const custom = { HealthCheckCustomConfig: { FailureThreshold: 1 } }
 const random = seededRandom('records')
-const ask = (records: DnsRecords, name: string, type = 'A') => records.answer({ name, type, class: 'IN' }, random)
+const ask = (records: DnsRecords, name: string, type = 'A') => answerOf(records, { name, type, class: 'IN' }, random)
 const addresses = (records: DnsRecords, name: string) => (ask(records, name).answers as StringAnswer[]).map((r) => r.data)
 
 describe('DnsRecords', () => {
@@ -104,7 +105,7 @@ describe('DnsRecords', () => {
     const records = DnsRecords.from(state([ns('ns-1', 'z.internal', 'DNS_PRIVATE')], [[srv('srv-1', 'ns-1', 'web', a()), instances(12, (i) => ({ AWS_INSTANCE_IPV4: `10.0.0.${i}` }))]]))
     const run = (seed: string) => {
       const seeded = seededRandom(seed)
-      return Array.from({ length: 5 }, () => (records.answer({ name: 'web.z.internal', type: 'A', class: 'IN' }, seeded).answers as StringAnswer[]).map((r) => r.data).join())
+      return Array.from({ length: 5 }, () => (answerOf(records, { name: 'web.z.internal', type: 'A', class: 'IN' }, seeded).answers as StringAnswer[]).map((r) => r.data).join())
     }
     expect(run('same')).toEqual(run('same'))
     expect(run('same')).not.toEqual(run('other'))
@@ -133,6 +134,10 @@ describe('DnsRecords from a previous state', () => {
     const next = DnsRecords.from(state([zone], [[web, instances(2, (i) => ({ AWS_INSTANCE_IPV4: `10.0.0.${i}` }))], [api, apiInstances]]), first)
     expect(addresses(next, 'web.z.internal').sort()).toEqual(['10.0.0.1', '10.0.0.2'])
     expect(addresses(next, 'i-1._api._tcp.z.internal')).toEqual(['10.0.1.1'])
+    // The unchanged service's records are the same objects (kept, not recomputed); the changed one's are new.
+    const planned = (records: DnsRecords, name: string) => records.plan({ name, type: 'A' }).sets[0]
+    expect(planned(next, 'i-1._api._tcp.z.internal')).toBe(planned(first, 'i-1._api._tcp.z.internal'))
+    expect(planned(next, 'web.z.internal')).not.toBe(planned(first, 'web.z.internal'))
     // A changed DnsConfig (same instances) is recomputed too.
     const third = DnsRecords.from(state([zone], [[{ ...web, DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 7 }] } }, webInstances], [api, apiInstances]]), next)
     expect(ask(third, 'web.z.internal').answers).toMatchObject([{ ttl: 7, data: '10.0.0.1' }])

@@ -6,6 +6,7 @@ import type { InstanceRecord, NamespaceRecord, ServiceRecord } from '../../src/b
 import type { LiveState } from '../../src/serve/live-view.js'
 import { DnsRecords } from '../../src/serve/dns/records.js'
 import { Responder } from '../../src/serve/dns/server.js'
+import { answerOf } from './dns-answer.js'
 
 /**
  * server.ts's prepared answers, without sockets: each message is what dns-packet encodes for records.ts's
@@ -47,9 +48,9 @@ const opt = (udpPayloadSize: number) => ({ name: '.', type: 'OPT' as const, udpP
 const query = (id: number, name: string, type: string, edns?: number): Buffer =>
   dnsPacket.encode({ id, type: 'query', flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: type as 'A', class: 'IN' }], ...(edns === undefined ? {} : { additionals: [opt(edns)] }) } as Packet)
 
-/** The reference: records.answer's sections, fitted to UDP as RFC 1035 §4.2.1 and RFC 2181 §9 say, encoded by dns-packet whole. */
+/** The reference: answerOf's sections, fitted to UDP as RFC 1035 §4.2.1 and RFC 2181 §9 say, encoded by dns-packet whole. */
 function reference(records: DnsRecords, random: (max: number) => number, id: number, name: string, type: string, transport: 'udp' | 'tcp', edns?: number): Buffer {
-  const reply = records.answer({ name, type, class: 'IN' }, random)
+  const reply = answerOf(records, { name, type, class: 'IN' }, random)
   const rcode = { NOERROR: 0, NXDOMAIN: 3, REFUSED: 5 }[reply.rcode as 'NOERROR']
   const ours = edns === undefined ? [] : [{ ...opt(1232), extendedRcode: rcode >> 4 }]
   const flags = dnsPacket.RECURSION_DESIRED | (reply.authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | rcode

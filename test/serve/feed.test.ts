@@ -34,6 +34,7 @@ describe('LocalFileFeed', () => {
     await cli(path, 'create-http-namespace', '--name', 'shop')
     await until('the first signal', () => signals >= 1)
     const after = signals
+    expect(after).toBe(1)
     // A file beside the registry that is not the registry: no signal.
     const { writeFileSync } = await import('node:fs')
     writeFileSync(`${path}.notes`, 'unrelated')

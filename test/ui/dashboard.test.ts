@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser: they are typed with the DOM.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -136,14 +137,11 @@ describe.skipIf(!hasChromium)('the dashboard at /ui/ (headless chromium)', { tim
     expect(operations).toContain('SUCCESS')
   })
 
-  it('shows an instance registered by `cloudmap register-instance` without reloading, within a second', async () => {
+  it('shows an instance registered by `cloudmap register-instance` without reloading', async () => {
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'))
     await cli('register-instance', '--service-id', serviceId, '--instance-id', 'web-3', '--attributes', 'AWS_INSTANCE_IPV4=10.0.0.3,zone=eu-west-1c')
-    const registered = Date.now()
-    // A generous bound for a shared machine; the latency observed is reported, not asserted.
+    // A generous bound for a shared machine: how soon is measured by `npm run bench`, not here.
     await page.locator('[data-service="web"] tr[data-instance="web-3"]').waitFor({ timeout: 10_000 })
-    const latency = Date.now() - registered
-    console.log(`dashboard: register-instance shown ${latency} ms after the CLI exited`)
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page')
     expect(await page.locator('[data-service="web"] [data-revision]').innerText()).toBe('3')
   })
@@ -183,8 +181,10 @@ describe.skipIf(!hasChromium)('the dashboard at /ui/ (headless chromium)', { tim
   it('is readable at 1280x800 (screenshot for the README) and on a narrow window', async () => {
     await page.locator('[data-service="web"] tr[data-instance="web-3"]').waitFor()
     await page.evaluate(() => window.scrollTo(0, 0))
-    mkdirSync(join(ROOT, 'docs'), { recursive: true })
-    await page.screenshot({ path: join(ROOT, 'docs', 'dashboard.png') })
+    // The README's screenshot is refreshed only when asked (CLOUDMAP_UPDATE_SCREENSHOT=1): a test run leaves the checkout as it was.
+    const shots = process.env.CLOUDMAP_UPDATE_SCREENSHOT ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'cloudmap-dashboard-'))
+    mkdirSync(shots, { recursive: true })
+    await page.screenshot({ path: join(shots, 'dashboard.png') })
     await page.setViewportSize({ width: 400, height: 800 })
     // Nothing wider than the window: the tables scroll inside their own boxes.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)

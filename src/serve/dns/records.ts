@@ -14,17 +14,6 @@ export interface DnsQuestion {
   class?: string
 }
 
-/** The sections of an answer to one question. */
-export interface DnsReply {
-  rcode: Rcode
-  /** AA: the name is in one of the zones served here (never for REFUSED). */
-  authoritative: boolean
-  answers: Answer[]
-  authorities: Answer[]
-  /** Glue: the A/AAAA records of SRV targets (dropped first when the answer is too long for UDP). */
-  additionals: Answer[]
-}
-
 /** One question's answer before routing's choice (DnsRecords.plan). */
 export interface DnsPlan {
   rcode: Rcode
@@ -158,13 +147,6 @@ export class DnsRecords {
     // A set is never empty (it is made with its first record): no set, no answer.
     if (answered.length === 0) return plan('NOERROR', true, [], [zone.soa])
     return plan('NOERROR', true, answered)
-  }
-
-  /** The answer to one question: its plan with routing's choice made. */
-  answer(question: DnsQuestion, random: Random): DnsReply {
-    const { rcode, authoritative, sets, authorities } = this.plan(question)
-    const picked = sets.flatMap((set) => choose(set, random))
-    return { rcode, authoritative, answers: picked.map((c) => c.record), authorities, additionals: picked.flatMap((c) => c.glue) }
   }
 
   /** The zone a name is in: the longest apex it ends with. */
