@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { ListNamespacesCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { until } from '../helpers/live.js'
 import type { AuthServe } from './auth-support.js'
 import { AUTH_FILE, KEYS, startAuthServe } from './auth-support.js'
 
@@ -19,14 +20,9 @@ const WITH_NEW_USER = `${AUTH_FILE}  - name: newcomer
 let auth: AuthServe
 let client: ServiceDiscoveryClient
 
-/** Wait until the log has a line matching `pattern` after the first `from` lines. */
-async function logged(pattern: RegExp, from: number): Promise<string> {
-  for (let waited = 0; waited < 10_000; waited += 20) {
-    const line = auth.logs.slice(from).find((l) => pattern.test(l))
-    if (line) return line
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`no log line matching ${pattern}; the log: ${auth.logs.join('\n')}`)
+/** The first log line matching `pattern` after the first `from` lines (the shared bounded poll). */
+function logged(pattern: RegExp, from: number): Promise<string> {
+  return until(`a log line matching ${pattern}`, () => auth.logs.slice(from).find((line) => pattern.test(line)))
 }
 
 async function outcome(): Promise<string> {

@@ -12,7 +12,7 @@ import type { OperationName } from '../../src/model/servicediscovery.js'
 import { startDns } from '../../src/serve/dns/index.js'
 import { startServe, type RunningServe } from '../../src/serve/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
-import { startServeProcess } from '../helpers/live.js'
+import { startServeProcess, until } from '../helpers/live.js'
 
 /**
  * cloudmap serve --dns-port: the answers Route 53 gives for Cloud Map's records, asked through node:dns
@@ -80,22 +80,19 @@ beforeAll(async () => {
   const http = await namespace('CreateHttpNamespace', 'plain')
   await register(await service(http, 'api', {}), 'h-1', { AWS_INSTANCE_IPV4: '10.9.9.9' })
   // Serve's view follows the registry through the change feed: wait until it has the last write.
-  await until(() => udp('www.pub.example.com', 'A'), (r) => r.answers!.length === 1)
+  await answered(() => udp('www.pub.example.com', 'A'), (r) => r.answers!.length === 1)
 })
 
 afterAll(async () => {
   await serve?.close()
 })
 
-/** Poll until the condition holds (bounded; no timing is asserted). */
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let last: T | undefined
-  for (let i = 0; i < 200; i++) {
-    last = await probe()
-    if (done(last)) return last
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`condition not met; last: ${JSON.stringify(last)}`)
+/** The first answer of `probe` that `done` accepts (the shared bounded poll; no timing is asserted). */
+function answered<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  return until('the expected answer', async () => {
+    const value = await probe()
+    return done(value) ? value : undefined
+  })
 }
 
 function resolver(): Resolver {
@@ -248,7 +245,7 @@ describe('cloudmap serve --dns-port on the wire', () => {
   it('WEIGHTED answers one healthy record; with none healthy, one of all', async () => {
     for (let i = 0; i < 5; i++) expect(values(await udp('one.corp.internal', 'A'))).toEqual(['10.3.0.1'])
     await call('UpdateInstanceCustomHealthStatus', { ServiceId: ids.one, InstanceId: 'one-1', Status: 'UNHEALTHY' })
-    await until(() => udp('one.corp.internal', 'A'), (r) => values(r)[0] !== '10.3.0.1')
+    await answered(() => udp('one.corp.internal', 'A'), (r) => values(r)[0] !== '10.3.0.1')
     const seen = new Set<string>()
     for (let i = 0; i < 20; i++) {
       const answer = values(await udp('one.corp.internal', 'A'))
@@ -340,20 +337,20 @@ describe('cloudmap serve --dns-port on the wire', () => {
   it('a change made with the CLI shows in the next answers', async () => {
     const registered = await runCliAsync(['register-instance', '--registry', registryFile, '--service-id', ids.v6, '--instance-id', 'v6-2', '--attributes', 'AWS_INSTANCE_IPV4=10.1.0.2,AWS_INSTANCE_IPV6=2001:db8::3'])
     expect(registered.stderr).toBe('')
-    const reply = await until(() => udp('v6.corp.internal', 'A'), (r) => r.answers!.length === 2)
+    const reply = await answered(() => udp('v6.corp.internal', 'A'), (r) => r.answers!.length === 2)
     expect(values(reply).sort()).toEqual(['10.1.0.1', '10.1.0.2'])
     expect(values(await udp('v6-2.v6.corp.internal', 'A'))).toEqual([])
     const unhealthy = await runCliAsync(['update-instance-custom-health-status', '--registry', registryFile, '--service-id', ids.checked, '--instance-id', 'checked-2', '--status', 'UNHEALTHY'])
     expect(unhealthy.stderr).toBe('')
-    await until(() => udp('checked.corp.internal', 'A'), (r) => values(r).join() === '10.4.0.1')
+    await answered(() => udp('checked.corp.internal', 'A'), (r) => values(r).join() === '10.4.0.1')
     // A new TTL (the service's DnsConfig) shows too: answers prepared for a query don't outlive a change.
     expect((await udp('checked.corp.internal', 'A')).answers).toMatchObject([{ ttl: 60 }])
     const retimed = await runCliAsync(['update-service', '--registry', registryFile, '--id', ids.checked, '--service', 'DnsConfig={DnsRecords=[{Type=A,TTL=9}]}'])
     expect(retimed.stderr).toBe('')
-    await until(() => udp('checked.corp.internal', 'A'), (r) => (r.answers as StringAnswer[])[0].ttl === 9)
+    await answered(() => udp('checked.corp.internal', 'A'), (r) => (r.answers as StringAnswer[])[0].ttl === 9)
     const deregistered = await runCliAsync(['deregister-instance', '--registry', registryFile, '--service-id', ids.v6, '--instance-id', 'v6-1'])
     expect(deregistered.stderr).toBe('')
-    await until(() => resolver().resolve4('v6.corp.internal'), (a) => a.join() === '10.1.0.2')
+    await answered(() => resolver().resolve4('v6.corp.internal'), (a) => a.join() === '10.1.0.2')
   })
 })
 
@@ -402,7 +399,7 @@ describe('cloudmap serve --dns-port as a command', () => {
     const serveProcess = await startServeProcess(['--dns-port', '0', '--registry', registryFile])
     try {
       // The faces' lines follow the address on stderr.
-      const announced = await until(async () => /DNS: 127\.0\.0\.1:(\d+) \(UDP and TCP\)/.exec(serveProcess.live.stderr()), (m) => m !== null)
+      const announced = await until('the DNS address on stderr', () => /DNS: 127\.0\.0\.1:(\d+) \(UDP and TCP\)/.exec(serveProcess.live.stderr()) ?? undefined)
       const r = new Resolver({ timeout: 2000, tries: 2 })
       r.setServers([`127.0.0.1:${announced![1]}`])
       expect(await r.resolveCname('legacy.corp.internal')).toEqual(['db.example.org'])

@@ -14,7 +14,7 @@ import { startHealth } from '../../src/serve/health/index.js'
 import type { RunningServe } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
-import { startServeProcess } from '../helpers/live.js'
+import { startServeProcess, until } from '../helpers/live.js'
 
 /**
  * serve's health face against real endpoints on this machine: HTTP, HTTPS (self-signed certificate) and
@@ -87,17 +87,6 @@ async function startTarget(kind: 'http' | 'https' | 'tcp', answer: Answer = (_re
   }
   await target.start()
   return target
-}
-
-/** Wait until condition() holds, checking every 50 ms, for at most `seconds`. */
-async function until<T>(condition: () => T | Promise<T>, what: string, seconds = 20): Promise<T> {
-  const deadline = Date.now() + seconds * 1000
-  for (;;) {
-    const value = await condition()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 interface Setup {
@@ -182,7 +171,7 @@ describe('cloudmap serve health flags', () => {
     expect(bad.stderr).toContain('--health-interval')
     const serve = await startServeProcess(['--registry', path, '--health-interval', '2', '--health-timeout', '1'])
     running.push(async () => void (await serve.stop()))
-    const stderr = await until(() => (serve.live.stderr().includes('health checks:') ? serve.live.stderr() : ''), 'the announce line')
+    const stderr = await until('the announce line', () => (serve.live.stderr().includes('health checks:') ? serve.live.stderr() : undefined))
     expect(stderr).toContain('health checks: Route 53 HTTP/HTTPS/TCP checks probed every 2 s (timeout 1 s)')
   })
 })
@@ -201,7 +190,7 @@ describe('serve health checks', () => {
     running.push(() => target.stop())
     await s.register('web-1', target.port)
     const revision = (await s.registry.invoke('DiscoverInstancesRevision', { NamespaceName: 'health', ServiceName: 'web' })).InstancesRevision
-    await until(() => probed(s, 'web-1')?.last?.healthy, 'a first good probe')
+    await until('a first good probe', () => probed(s, 'web-1')?.last?.healthy)
     expect(paths[0]).toBe('/health')
     expect(agents[0]).toMatch(/^Amazon-Route53-Health-Check-Service /)
     expect((await s.health())['web-1']).toBe('HEALTHY')
@@ -216,11 +205,11 @@ describe('serve health checks', () => {
       let flippedWhileHeld: boolean | undefined
       target.answer = async (_req, res) => {
         const k = seen.push((await s.health())['web-1'])
-        if (k === threshold + 1) flippedWhileHeld = await until(async () => (await s.health())['web-1'] === expected, `${expected} while probe ${k} is held`, 3).then(() => true, () => false)
+        if (k === threshold + 1) flippedWhileHeld = await until(`${expected} while probe ${k} is held`, async () => (await s.health())['web-1'] === expected, 3_000).then(() => true, () => false)
         res.statusCode = status
         res.end()
       }
-      await until(() => flippedWhileHeld !== undefined, `probe ${threshold + 1} to be held and released`)
+      await until(`probe ${threshold + 1} to be held and released`, () => flippedWhileHeld !== undefined)
       return { seen, flippedWhileHeld }
     }
 
@@ -250,29 +239,29 @@ describe('serve health checks', () => {
     running.push(() => a.stop(), () => b.stop())
     await s.register('a', a.port)
     await s.register('b', b.port)
-    await until(() => probed(s, 'a')?.last?.healthy && probed(s, 'b')?.last?.healthy, 'good probes of both over HTTPS')
+    await until('good probes of both over HTTPS', () => probed(s, 'a')?.last?.healthy && probed(s, 'b')?.last?.healthy)
     expect(await s.discover()).toEqual(['a', 'b'])
 
     await a.stop()
-    await until(async () => (await s.discover()).join() === 'b', 'a to leave discovery')
+    await until('a to leave discovery', async () => (await s.discover()).join() === 'b')
     expect(await s.discover('HEALTHY_OR_ELSE_ALL')).toEqual(['b'])
     expect(await s.discover('UNHEALTHY')).toEqual(['a'])
 
     await b.stop()
-    await until(async () => (await s.discover()).length === 0, 'b to leave discovery')
+    await until('b to leave discovery', async () => (await s.discover()).length === 0)
     // HEALTHY_OR_ELSE_ALL fails open: with no healthy instance it returns them all.
     expect(await s.discover('HEALTHY_OR_ELSE_ALL')).toEqual(['a', 'b'])
     expect(await s.discover('ALL')).toEqual(['a', 'b'])
 
     await a.start()
-    await until(async () => (await s.discover()).join() === 'a', 'a to come back')
+    await until('a to come back', async () => (await s.discover()).join() === 'a')
     expect(await s.discover('HEALTHY_OR_ELSE_ALL')).toEqual(['a'])
 
     // Registering b again makes a new health check, which starts healthy (RegisterInstance.InstanceId);
     // b is still down, so the next probe takes it out again.
     await s.register('b', b.port, { version: '2' })
     expect((await s.health()).b).toBe('HEALTHY')
-    await until(async () => (await s.health()).b === 'UNHEALTHY', 'b, registered again, to be found down again')
+    await until('b, registered again, to be found down again', async () => (await s.health()).b === 'UNHEALTHY')
   })
 
   it('TCP: a refused connection is a failure, an accepted one a success', async () => {
@@ -280,12 +269,12 @@ describe('serve health checks', () => {
     const tcp = await startTarget('tcp')
     running.push(() => tcp.stop())
     await s.register('db', tcp.port)
-    await until(() => tcp.count > 0 && probed(s, 'db')?.last?.healthy, 'a TCP connection')
+    await until('a TCP connection', () => tcp.count > 0 && probed(s, 'db')?.last?.healthy)
     await tcp.stop()
-    await until(async () => (await s.health()).db === 'UNHEALTHY', 'db down')
+    await until('db down', async () => (await s.health()).db === 'UNHEALTHY')
     expect(probed(s, 'db')?.last?.detail).toBe('connection refused')
     await tcp.start()
-    await until(async () => (await s.health()).db === 'HEALTHY', 'db back')
+    await until('db back', async () => (await s.health()).db === 'HEALTHY')
   })
 
   it('HTTP: a redirect is a healthy result, never followed', async () => {
@@ -297,7 +286,7 @@ describe('serve health checks', () => {
     })
     running.push(() => elsewhere.stop(), () => redirect.stop())
     await s.register('web', redirect.port)
-    await until(() => probed(s, 'web')?.last?.detail === 'HTTP 302', 'a probe answered with a redirect')
+    await until('a probe answered with a redirect', () => probed(s, 'web')?.last?.detail === 'HTTP 302')
     expect(probed(s, 'web')?.target).toBe(`HTTP 127.0.0.1:${redirect.port}/`)
     expect((await s.health()).web).toBe('HEALTHY')
     expect(elsewhere.count).toBe(0)
@@ -312,11 +301,11 @@ describe('serve health checks', () => {
     }, '::')
     running.push(() => v6.stop())
     await s.registry.invoke('RegisterInstance', { ServiceId: s.serviceId, InstanceId: 'v6', Attributes: { AWS_INSTANCE_IPV6: '::1', AWS_INSTANCE_PORT: String(v6.port) } })
-    await until(() => probed(s, 'v6')?.last?.healthy, 'a probe over IPv6')
+    await until('a probe over IPv6', () => probed(s, 'v6')?.last?.healthy)
     expect(probed(s, 'v6')?.target).toBe(`HTTP [::1]:${v6.port}/`)
     // Both: "Cloud Map creates a health check that uses the IPv4 address" (HealthCheckConfig).
     await s.registry.invoke('RegisterInstance', { ServiceId: s.serviceId, InstanceId: 'both', Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_IPV6: '::1', AWS_INSTANCE_PORT: String(v6.port) } })
-    await until(async () => (await s.health()).both === 'UNHEALTHY', 'both, checked on IPv4, to be down')
+    await until('both, checked on IPv4, to be down', async () => (await s.health()).both === 'UNHEALTHY')
     expect(probed(s, 'both')?.last?.detail).toBe('HTTP 503')
     expect((await s.health()).v6).toBe('HEALTHY')
   })
@@ -334,20 +323,20 @@ describe('serve health checks', () => {
     })
     running.push(() => target.stop())
     await s.registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'api-1', Attributes: { AWS_INSTANCE_IPV4: '127.0.0.1', AWS_INSTANCE_PORT: String(target.port) } })
-    await until(() => paths.includes('/live'), 'an HTTP probe of /live')
+    await until('an HTTP probe of /live', () => paths.includes('/live'))
 
     await s.registry.invoke('UpdateService', { Id: serviceId, Service: { DnsConfig: dns, HealthCheckConfig: { Type: 'HTTP', ResourcePath: '/ready', FailureThreshold: 2 } } })
-    await until(() => paths.includes('/ready'), 'an HTTP probe of /ready')
+    await until('an HTTP probe of /ready', () => paths.includes('/ready'))
     expect(probed(s, 'api-1')?.target).toBe(`HTTP 127.0.0.1:${target.port}/ready`)
 
     // UpdateService "deletes omitted HealthCheckConfig": no check, so AWS reports UNKNOWN.
     await s.registry.invoke('UpdateService', { Id: serviceId, Service: { DnsConfig: dns } })
-    await until(() => probed(s, 'api-1') === undefined, 'api-1 to leave the schedule')
+    await until('api-1 to leave the schedule', () => probed(s, 'api-1') === undefined)
     expect((await s.registry.invoke('GetInstancesHealthStatus', { ServiceId: serviceId })).Status).toEqual({ 'api-1': 'UNKNOWN' })
 
     // Added again, of another type: probed that way.
     await s.registry.invoke('UpdateService', { Id: serviceId, Service: { DnsConfig: dns, HealthCheckConfig: { Type: 'TCP', FailureThreshold: 1 } } })
-    await until(() => probed(s, 'api-1')?.last?.detail === 'connected', 'a TCP probe')
+    await until('a TCP probe', () => probed(s, 'api-1')?.last?.detail === 'connected')
   })
 
   it('status changes that happen together are recorded in one write', async () => {
@@ -363,11 +352,11 @@ describe('serve health checks', () => {
     })
     running.push(() => target.stop())
     for (let i = 0; i < count; i++) await s.register(`web-${i}`, target.port)
-    await until(() => s.checker.probes().filter((p) => p.last?.healthy).length === count, 'a good probe of each')
+    await until('a good probe of each', () => s.checker.probes().filter((p) => p.last?.healthy).length === count)
     const writes = () => s.registry.readState((state) => state.sequence)
     const before = await writes()
     failing = true
-    await until(async () => Object.values(await s.health()).every((status) => status === 'UNHEALTHY'), 'all ten down')
+    await until('all ten down', async () => Object.values(await s.health()).every((status) => status === 'UNHEALTHY'))
     // One write for the ten (two when the first results were already being written as the last arrived).
     expect((await writes()) - before).toBeLessThanOrEqual(2)
   })
@@ -378,11 +367,11 @@ describe('serve health checks', () => {
     const ok = await startTarget('http')
     running.push(() => hang.stop(), () => ok.stop())
     await s.register('hang', hang.port)
-    await until(() => hang.count === 1, 'the hanging probe')
+    await until('the hanging probe', () => hang.count === 1)
     await s.register('ok', ok.port)
     // While the first probe of `hang` waits for an answer, `ok` is probed again and again and the API answers.
     const before = ok.count
-    await until(() => ok.count >= before + 3, 'three probes of ok')
+    await until('three probes of ok', () => ok.count >= before + 3)
     const answered = await fetch(`${s.serve.url}/`, {
       method: 'POST',
       headers: { 'x-amz-target': 'Route53AutoNaming_v20170314.DiscoverInstances', 'content-type': 'application/x-amz-json-1.1', authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/servicediscovery/aws4_request, SignedHeaders=host, Signature=00' },
@@ -390,7 +379,7 @@ describe('serve health checks', () => {
     })
     expect(answered.status).toBe(200)
     expect(((await answered.json()) as { Instances: unknown[] }).Instances).toHaveLength(2)
-    await until(async () => (await s.health()).hang === 'UNHEALTHY', 'hang cut by the timeout')
+    await until('hang cut by the timeout', async () => (await s.health()).hang === 'UNHEALTHY')
     expect(probed(s, 'hang')?.last?.detail).toBe('no answer within 3000 ms')
     expect((await s.health()).ok).toBe('HEALTHY')
     // No pile-up: one probe of an instance at a time. Probes every 300 ms piling up behind a 3 s timeout would
@@ -404,9 +393,9 @@ describe('serve health checks', () => {
     const target = await startTarget('http')
     running.push(() => target.stop())
     await s.register('web-1', target.port)
-    await until(() => probed(s, 'web-1')?.last?.healthy, 'a good probe')
+    await until('a good probe', () => probed(s, 'web-1')?.last?.healthy)
     await target.stop()
-    await until(async () => (await s.health())['web-1'] === 'UNHEALTHY', 'web-1 down')
+    await until('web-1 down', async () => (await s.health())['web-1'] === 'UNHEALTHY')
     const cli = await runCliAsync(['get-instances-health-status', '--service-id', s.serviceId, '--registry', s.path, '--output', 'json'])
     expect(cli.stderr).toBe('')
     expect(JSON.parse(cli.stdout)).toEqual({ Status: { 'web-1': 'UNHEALTHY' } })
@@ -415,10 +404,10 @@ describe('serve health checks', () => {
 
     // Deregistered from the CLI: the view reports it and serve stops probing it.
     await s.register('web-2', target.port)
-    await until(() => probed(s, 'web-2'), 'web-2 to join the schedule')
+    await until('web-2 to join the schedule', () => probed(s, 'web-2'))
     const gone = await runCliAsync(['deregister-instance', '--service-id', s.serviceId, '--instance-id', 'web-2', '--registry', s.path])
     expect(gone.status).toBe(0)
-    await until(() => probed(s, 'web-2') === undefined, 'web-2 to leave the schedule')
+    await until('web-2 to leave the schedule', () => probed(s, 'web-2') === undefined)
 
     // Without serve nothing probes: the endpoint is back, but the last recorded status stands.
     await s.stop()
@@ -430,6 +419,6 @@ describe('serve health checks', () => {
     const again = await serveWithHealth(s.path, { intervalMs: 300, timeoutMs: 2000 })
     running.push(() => again.serve.close())
     expect(again.checker.probes().map((p) => [p.instanceId, p.status])).toEqual([['web-1', 'UNHEALTHY']])
-    await until(async () => (await again.serve.registry.invoke('GetInstancesHealthStatus', { ServiceId: s.serviceId })).Status?.['web-1'] === 'HEALTHY', 'web-1 back')
+    await until('web-1 back', async () => (await again.serve.registry.invoke('GetInstancesHealthStatus', { ServiceId: s.serviceId })).Status?.['web-1'] === 'HEALTHY')
   })
 })

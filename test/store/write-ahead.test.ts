@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
@@ -6,7 +6,7 @@ import { registryPaths } from '../../src/backends/local/store/index.js'
 import { serviceShard } from '../../src/backends/local/store/paths.js'
 import { ROOT, tempRegistry } from '../helpers/cli.js'
 import { readRegistry, registryFiles } from './files.js'
-import { startServeProcess } from '../helpers/live.js'
+import { startServeProcess, until } from '../helpers/live.js'
 import { apiCall } from '../helpers/serve.js'
 import { cloudmap, seeded, sleep } from './processes.js'
 
@@ -17,6 +17,16 @@ beforeAll(() => {
 /** A registry as serve opens it: writes flushed once each, files made durable when writes pause. */
 function serverRegistry(path: string): LocalRegistry {
   return new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', seed: 'store-fixture', cacheReads: true, checkpointWhenIdle: true })
+}
+
+/**
+ * Close the server as a power cut would leave it: its log written and flushed, then put back after the
+ * close's checkpoint deleted it (the files stay as the writes left them).
+ */
+async function closeLeavingLog(server: LocalRegistry, paths: ReturnType<typeof registryPaths>): Promise<void> {
+  const log = readFileSync(paths.log)
+  await server.close()
+  writeFileSync(paths.log, log)
 }
 
 const instanceIds = (path: string, serviceId: string) => Object.keys(readRegistry(path).instances[serviceId] ?? {}).sort()
@@ -46,7 +56,7 @@ describe('the write-ahead log', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ log: 1, boot: expect.any(String) })
     expect(lines.length).toBeGreaterThan(1)
     // Writes paused: the files are made durable and the log goes.
-    for (let i = 0; i < 100 && existsSync(paths.log); i++) await sleep(20)
+    await until('the checkpoint once writes pause', () => !existsSync(paths.log))
     expect(existsSync(paths.log)).toBe(false)
     await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'last', Attributes: {} })
     expect(existsSync(paths.log)).toBe(true)
@@ -79,11 +89,7 @@ describe('the write-ahead log', () => {
     const durable = readFileSync(shard, 'utf8')
     await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'in-the-log', Attributes: {} })
     // The log as a power cut leaves it: written and flushed, its files' new contents never written back.
-    const saved = `${paths.log}.test`
-    copyFileSync(paths.log, saved)
-    await server.close()
-    copyFileSync(saved, paths.log)
-    rmSync(saved)
+    await closeLeavingLog(server, paths)
     writeFileSync(shard, durable)
     expect(instanceIds(path, serviceId)).toEqual(['kept'])
 
@@ -105,11 +111,7 @@ describe('the write-ahead log', () => {
     const paths = registryPaths(path)
     const server = serverRegistry(path)
     await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'logged', Attributes: {} })
-    const saved = `${paths.log}.test`
-    copyFileSync(paths.log, saved)
-    await server.close()
-    copyFileSync(saved, paths.log)
-    rmSync(saved)
+    await closeLeavingLog(server, paths)
     // Someone edits the registry file by hand.
     const edited = JSON.parse(readFileSync(path, 'utf8'))
     edited.tags['arn:by:hand'] = [{ Key: 'edited', Value: 'yes' }]
@@ -129,11 +131,7 @@ describe('the write-ahead log', () => {
     const paths = registryPaths(path)
     const server = serverRegistry(path)
     await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'whole', Attributes: {} })
-    const saved = `${paths.log}.test`
-    copyFileSync(paths.log, saved)
-    await server.close()
-    copyFileSync(saved, paths.log)
-    rmSync(saved)
+    await closeLeavingLog(server, paths)
     const whole = readFileSync(paths.log, 'utf8')
     // A killed writer: its marker, and half a line.
     appendFileSync(paths.log, `${'0'.repeat(64)} [{"file":"@registry","content":"{\\"schemaVer`)
