@@ -23,15 +23,14 @@
 // Fixtures are recorded once and committed: ids, timestamps and operation ids are moto's of that run.
 // Old fixtures in the output folder are removed first (only files matching NN-*.json).
 
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { ensureAwsModels } from './aws-models.mjs'
 import http from 'node:http'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gunzipSync } from 'node:zlib'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const AWS = process.env.AWS_CLI ?? '/usr/bin/aws'

@@ -39,8 +39,11 @@ export function unpackArgument(flag: string, shapeName: string, raw: string | st
   return unpackPlain(flag, s, value)
 }
 
-/** Shorthand applies to structures, maps and lists of non-scalars (argprocess._is_complex_shape). */
-function supportsShorthand(s: Shape): boolean {
+/**
+ * Shorthand applies to structures, maps and lists of non-scalars (argprocess._is_complex_shape); help's
+ * parameter syntax (cli/parameter-syntax.ts) shows it for the same ones.
+ */
+export function supportsShorthand(s: Shape): boolean {
   if (s.type === 'structure' || s.type === 'map') return true
   if (s.type === 'list') return ['structure', 'map', 'list'].includes(shape(s.member).type)
   return false

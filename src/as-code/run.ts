@@ -5,7 +5,7 @@ import { describeError } from '../cli/report-error.js'
 import { CommandUsageError, describeFailure } from '../config/command-support.js'
 import { absolutePath } from '../config/keys.js'
 import { createRegistry } from '../registry/create-registry.js'
-import { CloudmapError, EXIT_CODES } from '../registry/errors.js'
+import { CloudmapError, EXIT_CANCELLED, EXIT_CODES } from '../registry/errors.js'
 import type { Registry } from '../registry/registry.js'
 import { ApplyStopped, executeChanges } from './apply.js'
 import type { DocumentFormat, RegistryDocument } from './document.js'
@@ -46,7 +46,6 @@ export interface AsCodeIO {
 }
 
 export const EXIT_DIFFERENT = 1
-export const EXIT_CANCELLED = 130
 
 /** Changes at least this many show a progress bar (on a terminal). */
 const PROGRESS_FROM = 50
@@ -325,7 +324,7 @@ function colourise(patch: string): string {
   return patch
     .split('\n')
     .map((line) => {
-      if (line.startsWith('---') || line.startsWith('+++') || line.startsWith('===')) return `\x1b[1m${line}\x1b[0m`
+      if (line.startsWith('---') || line.startsWith('+++')) return `\x1b[1m${line}\x1b[0m`
       if (line.startsWith('@@')) return `\x1b[36m${line}\x1b[0m`
       if (line.startsWith('-')) return `\x1b[31m${line}\x1b[0m`
       if (line.startsWith('+')) return `\x1b[32m${line}\x1b[0m`

@@ -1,5 +1,6 @@
 import type { Shape } from '../model/index.js'
 import { shape } from '../model/index.js'
+import { supportsShorthand } from '../args/unpack.js'
 
 /**
  * The syntax blocks `aws CMD help` prints under a parameter, ported from awscli: Shorthand Syntax from
@@ -14,11 +15,6 @@ const COMPLEX = new Set(['structure', 'list', 'map'])
 const MAX_STACK = 3
 
 class TooComplex extends Error {}
-
-/** argprocess._supports_shorthand_syntax: structures, maps and lists of those (no document types here). */
-function supportsShorthand(s: Shape): boolean {
-  return s.type === 'list' ? COMPLEX.has(shape(s.member).type) : COMPLEX.has(s.type)
-}
 
 function shorthandDocs(name: string, stack: string[]): string {
   if (stack.length > MAX_STACK) throw new TooComplex()

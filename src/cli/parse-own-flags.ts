@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util'
 import { CommandUsageError } from '../config/command-support.js'
 import type { OwnFlags, ParsedOwnFlags } from './own-flags.js'
 
-/** The checks oclif would make for these definitions, with its wording, on node:util's parseArgs. */
-/** argv (without the command name) against a flag table: the flags, and what was not a flag. */
+/**
+ * argv (without the command name) against a flag table: the flags, and what was not a flag. The checks
+ * oclif would make for these definitions, with its wording, on node:util's parseArgs.
+ */
 export function parseOwnFlags(argv: readonly string[], table: OwnFlags): { flags: ParsedOwnFlags; positionals: string[] } {
   let parsed
   try {

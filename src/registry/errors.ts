@@ -21,6 +21,9 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   other: 255,
 }
 
+/** A command the user interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
+export const EXIT_CANCELLED = 130
+
 export class CloudmapError extends Error {
   override readonly name = 'CloudmapError'
   /** For a service error after the client's retries ran out: how many retries were made. */

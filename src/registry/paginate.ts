@@ -107,7 +107,7 @@ function parseStartingToken(startingToken: string | undefined, inputToken: strin
   try {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(startingToken) || startingToken.length % 4 !== 0) throw new Error('not base64')
     decoded = parsePythonJson(Buffer.from(startingToken, 'base64').toString('utf8'))
-    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded) || decoded instanceof Map) throw new Error('not a token')
+    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw new Error('not a token')
   } catch {
     const parts = startingToken.split('___')
     if (parts.length === 2 && /^[+-]?\d+$/.test(parts[1])) return raw(parts[0], Number(parts[1]))

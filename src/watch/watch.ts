@@ -129,7 +129,6 @@ function watchChanges(options: WatchOptions, io: WatchIo, registry: Registry, fe
     feed.subscribe(() => void refresh())
     feed.onError((error) => fail(error, 'cannot tell changes', 'DiscoverInstancesRevision'))
     if (options.timeoutMs !== undefined) timer = setTimeout(() => finish(options.untilCount === undefined ? 0 : TIMED_OUT), options.timeoutMs)
-    if (options.untilCount !== undefined && options.untilCount <= 0) finish(0)
   })
 }
 

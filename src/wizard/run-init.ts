@@ -7,6 +7,7 @@ import { selectProfile } from '../config/resolve.js'
 import { describeError } from '../cli/report-error.js'
 import { operationSpec } from '../model/index.js'
 import { createRegistry } from '../registry/create-registry.js'
+import { EXIT_CANCELLED } from '../registry/errors.js'
 import type { Registry } from '../registry/registry.js'
 import type { BackendAnswer, NamespaceType, WizardAnswers } from './answers.js'
 import { NAMESPACE_TYPES, TEST_KEYS } from './answers.js'
@@ -51,8 +52,6 @@ export interface InitIO {
   /** GetOperation polling interval (remote endpoints). */
   pollIntervalMs?: number
 }
-
-export const EXIT_CANCELLED = 130
 
 const TYPE_ALIASES: Record<string, NamespaceType> = { http: 'HTTP', 'private-dns': 'DNS_PRIVATE', dns_private: 'DNS_PRIVATE', 'public-dns': 'DNS_PUBLIC', dns_public: 'DNS_PUBLIC' }
 
