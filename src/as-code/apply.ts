@@ -1,4 +1,4 @@
-import { CloudmapError } from '../registry/errors.js'
+import { operationFailure, settleOperation } from '../registry/operations.js'
 import type { Registry } from '../registry/registry.js'
 import type { BackendIndex } from './export.js'
 import type { Change, RunContext } from './plan.js'
@@ -45,7 +45,6 @@ const SEQUENTIAL = new Set<string>(['namespaces', 'namespace settings'])
  * what was not. Running the same apply again plans only what is left.
  */
 export async function executeChanges(registry: Registry, index: BackendIndex, changes: readonly Change[], options: ExecuteOptions): Promise<Change[]> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   /** A context per change, which remembers the AWS operation it called last (for the error text). */
   const contextFor = (onCall: (op: string) => void): RunContext => {
     const invoke: Registry['invoke'] = (op, input) => {
@@ -58,17 +57,12 @@ export async function executeChanges(registry: Registry, index: BackendIndex, ch
       wait: async (operationId, op) => {
         // AWS always names an operation; an endpoint that answers without one (moto's namespace updates) did it at once.
         if (operationId === undefined) return {}
-        const deadline = Date.now() + (options.timeoutMs ?? 300_000)
-        for (;;) {
-          const { Operation } = await invoke('GetOperation', { OperationId: operationId })
-          if (Operation?.Status === 'SUCCESS') return Operation.Targets ?? {}
-          if (Operation?.Status === 'FAIL') {
-            onCall(op)
-            throw new CloudmapError('service', Operation.ErrorMessage ?? 'The operation failed.', Operation.ErrorCode ?? 'OperationFailed')
-          }
-          if (Date.now() > deadline) throw new CloudmapError('other', `Operation ${operationId} (${op}) is still ${Operation?.Status ?? 'unknown'}; gave up waiting.`)
-          await sleep(options.pollIntervalMs ?? 1000)
+        const operation = await settleOperation((input) => invoke('GetOperation', input), operationId, op, { timeoutMs: options.timeoutMs ?? 300_000, intervalMs: options.pollIntervalMs ?? 1000, sleep: options.sleep })
+        if (operation.Status === 'FAIL') {
+          onCall(op)
+          throw operationFailure(operation)
         }
+        return operation.Targets ?? {}
       },
     }
   }

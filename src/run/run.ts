@@ -6,6 +6,7 @@ import { describeError } from '../cli/report-error.js'
 import type { Service } from '../model/api-types.js'
 import { createRegistry } from '../registry/create-registry.js'
 import { CloudmapError } from '../registry/errors.js'
+import { settleOperation } from '../registry/operations.js'
 import type { Registry } from '../registry/registry.js'
 import type { CheckSpec, ReadinessCheck } from './readiness.js'
 import { describeCheck, readinessCheck } from './readiness.js'
@@ -161,20 +162,15 @@ class InstanceLifecycle {
     const { OperationId } = await this.retrying(() => this.registry.invoke('RegisterInstance', { ServiceId: this.service.Id as string, InstanceId: this.options.instanceId, Attributes: attributes }))
     // From here the instance may be in the registry: it is deregistered at the end whatever follows.
     this.registered = true
-    await this.operationDone(OperationId)
+    await this.operationDone(OperationId, 'RegisterInstance')
   }
 
   /** RegisterInstance and DeregisterInstance are asynchronous in Cloud Map: done when GetOperation says SUCCESS. */
-  private async operationDone(operationId: string | undefined): Promise<void> {
+  private async operationDone(operationId: string | undefined, op: string): Promise<void> {
     if (operationId === undefined) return
-    const deadline = Date.now() + OPERATION_TIMEOUT_MS
-    for (;;) {
-      const { Operation } = await this.retrying(() => this.registry.invoke('GetOperation', { OperationId: operationId }))
-      if (Operation?.Status === 'SUCCESS') return
-      if (Operation?.Status === 'FAIL') throw new CloudmapError('service', `Operation ${operationId} failed: ${Operation.ErrorMessage ?? Operation.ErrorCode ?? ''}`, Operation.ErrorCode ?? 'OperationFailed')
-      if (Date.now() > deadline) throw new CloudmapError('other', `Operation ${operationId} did not finish in ${OPERATION_TIMEOUT_MS / 1000} s (status ${Operation?.Status ?? 'unknown'})`)
-      await sleep(this.options.settings.remote ? 250 : 20)
-    }
+    const getOperation = (input: { OperationId: string }) => this.retrying(() => this.registry.invoke('GetOperation', input))
+    const operation = await settleOperation(getOperation, operationId, op, { timeoutMs: OPERATION_TIMEOUT_MS, intervalMs: this.options.settings.remote ? 250 : 20 })
+    if (operation.Status === 'FAIL') throw new CloudmapError('service', `Operation ${operationId} failed: ${operation.ErrorMessage ?? operation.ErrorCode ?? ''}`, operation.ErrorCode ?? 'OperationFailed')
   }
 
   /** A registry call, tried again after a transient failure (unreachable endpoint, 5xx, throttling). */
@@ -197,7 +193,7 @@ class InstanceLifecycle {
     if (!this.registered) return this.failure
     try {
       const { OperationId } = await this.retrying(() => this.registry.invoke('DeregisterInstance', { ServiceId: this.service.Id as string, InstanceId: this.options.instanceId }))
-      await this.operationDone(OperationId)
+      await this.operationDone(OperationId, 'DeregisterInstance')
       this.log(`${this.options.command} exited: deregistered ${this.where}`)
     } catch (error) {
       if (error instanceof CloudmapError && error.kind === 'service' && error.code === 'InstanceNotFound') return this.failure

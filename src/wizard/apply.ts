@@ -1,6 +1,7 @@
 import type { CreateServiceRequest, HealthCheckConfig } from '../model/api-types.js'
 import type { OperationName } from '../model/index.js'
 import { CloudmapError } from '../registry/errors.js'
+import { operationFailure, settleOperation } from '../registry/operations.js'
 import type { Input, Output, Registry } from '../registry/registry.js'
 import type { NamespaceAnswer, ServiceAnswer, WizardAnswers } from './answers.js'
 import { instanceAttributes } from './answers.js'
@@ -67,7 +68,6 @@ async function notFound(get: () => Promise<unknown>): Promise<boolean> {
  * what was made is removed again in reverse order, and the error says so.
  */
 export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswers, 'namespace' | 'services' | 'instances'>, options: ApplyOptions): Promise<Applied> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const undo: Undo[] = []
   let current = ''
   const call = async <K extends OperationName>(op: K, input: Input<K>): Promise<Output<K>> => {
@@ -78,19 +78,13 @@ export async function applyAnswers(registry: Registry, answers: Pick<WizardAnswe
   /** Polls an asynchronous operation until it is done (SUCCESS or FAIL); `direct` (rolling back) ignores Ctrl-C. */
   const settle = async (operationId: string | undefined, op: string, direct: boolean) => {
     if (operationId === undefined) throw new CloudmapError('other', `${op} returned no OperationId.`)
-    const deadline = Date.now() + (options.timeoutMs ?? 300_000)
-    for (;;) {
-      const input = { OperationId: operationId }
-      const { Operation } = direct ? await registry.invoke('GetOperation', input) : await call('GetOperation', input)
-      if (Operation?.Status === 'SUCCESS' || Operation?.Status === 'FAIL') return Operation
-      if (Date.now() > deadline) throw new CloudmapError('other', `Operation ${operationId} (${op}) is still ${Operation?.Status ?? 'unknown'}; gave up waiting.`)
-      await sleep(options.pollIntervalMs ?? 1000)
-    }
+    const getOperation = (input: { OperationId: string }) => (direct ? registry.invoke('GetOperation', input) : call('GetOperation', input))
+    return settleOperation(getOperation, operationId, op, { timeoutMs: options.timeoutMs ?? 300_000, intervalMs: options.pollIntervalMs ?? 1000, sleep: options.sleep })
   }
   /** Polls an asynchronous operation until it succeeds; `direct` (rolling back) ignores Ctrl-C. */
   const wait = async (operationId: string | undefined, op: string, direct = false): Promise<Record<string, string>> => {
     const operation = await settle(operationId, op, direct)
-    if (operation.Status === 'FAIL') throw new CloudmapError('service', operation.ErrorMessage ?? 'The operation failed.', operation.ErrorCode ?? 'OperationFailed')
+    if (operation.Status === 'FAIL') throw operationFailure(operation)
     return operation.Targets ?? {}
   }
 
