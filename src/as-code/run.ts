@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Settings } from '../cli/settings.js'
 import { resolveSettings } from '../cli/settings.js'
 import { describeError } from '../cli/report-error.js'
-import { CommandUsageError, describeFailure } from '../config/command-support.js'
+import { backendArgs, CommandUsageError, describeFailure } from '../config/command-support.js'
 import { absolutePath } from '../config/keys.js'
 import { createRegistry } from '../registry/create-registry.js'
 import { CloudmapError, EXIT_CANCELLED, EXIT_CODES } from '../registry/errors.js'
@@ -54,9 +54,8 @@ const LOCAL_CONCURRENCY = 64
 const REMOTE_CONCURRENCY = 8
 
 function settingsOf(flags: BackendFlags, env: NodeJS.ProcessEnv): Settings {
-  const args = new Map<string, string | true>()
-  for (const name of ['registry', 'endpoint-url', 'region', 'profile', 'color'] as const) if (flags[name] !== undefined) args.set(name, flags[name]!)
-  if (flags['no-sign-request']) args.set('no-sign-request', true)
+  const args = backendArgs(flags)
+  if (flags.color !== undefined) args.set('color', flags.color)
   return resolveSettings(args, env)
 }
 

@@ -1,16 +1,21 @@
 import { Command, Flags } from '@oclif/core'
+import { BACKEND_FLAGS } from '../cli/own-flags.js'
 
 // `cloudmap export | apply | diff` (registry as code). Only @oclif/core loads with the command table: the
 // work is in src/as-code/, imported inside run(), so other commands do not pay for it (nor for ajv,
 // yaml, diff, cli-table3, cli-progress or @inquirer/prompts).
 
-/** The backend options, as the operation commands take them. */
+/**
+ * The backend options, worded as the operation commands (and run, watch) word them; spelled out here,
+ * not made by oclifFlags, so that this.parse() types them.
+ */
+const backend = (name: keyof typeof BACKEND_FLAGS) => ({ description: BACKEND_FLAGS[name].description, helpValue: BACKEND_FLAGS[name].helpValue })
 const backendFlags = {
-  registry: Flags.string({ description: 'The local registry file (default: $CLOUDMAP_REGISTRY, the profile, else the user data directory).', helpValue: 'PATH' }),
-  'endpoint-url': Flags.string({ description: 'A remote Cloud Map endpoint (AWS, moto, LocalStack, cloudmap serve) instead of the local registry.', helpValue: 'URL' }),
-  region: Flags.string({ description: 'The region.', helpValue: 'REGION' }),
-  profile: Flags.string({ description: 'The profile: cloudmap settings and AWS credentials.', helpValue: 'NAME' }),
-  'no-sign-request': Flags.boolean({ description: 'Remote endpoints: send unsigned requests.' }),
+  registry: Flags.string(backend('registry')),
+  'endpoint-url': Flags.string(backend('endpoint-url')),
+  region: Flags.string(backend('region')),
+  profile: Flags.string(backend('profile')),
+  'no-sign-request': Flags.boolean({ description: BACKEND_FLAGS['no-sign-request'].description }),
   color: Flags.string({ description: 'Colour output.', options: ['on', 'off', 'auto'] }),
 }
 

@@ -39,7 +39,7 @@ export function flagMap(flags: Record<string, unknown>): Map<string, string | st
   return map
 }
 
-/** The backend flags of cloudmap run and watch (src/commands/backend-flags.ts) as the settings resolver reads them. */
+/** The backend flags (cli/own-flags.ts BACKEND_FLAGS: run, watch, export, apply, diff) as the settings resolver reads them. */
 export function backendArgs(flags: { registry?: string; 'endpoint-url'?: string; region?: string; profile?: string; 'no-sign-request'?: boolean }): Map<string, string | string[] | true> {
   const map = flagMap({ registry: flags.registry, 'endpoint-url': flags['endpoint-url'], region: flags.region, profile: flags.profile })
   if (flags['no-sign-request'] === true) map.set('no-sign-request', true)
