@@ -40,8 +40,13 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 
 /** runCli without blocking the event loop: for tests whose server runs in this process. */
 export function runCliAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [BIN, ...args], cliEnv(env), env.CWD ?? ROOT)
+}
+
+/** Any program (the AWS CLI, moto's tools), run to its end with this environment: what it printed and its status. */
+export function runProcess(command: string, args: readonly string[], env: Record<string, string>, cwd = ROOT): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(env), cwd: env.CWD ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))

@@ -3,11 +3,12 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OutputFormat } from '../../src/output/render.js'
 import { ensureAwsModels } from '../../scripts/aws-models.mjs'
+import type { CliResult } from '../helpers/cli.js'
+import { BIN, runProcess } from '../helpers/cli.js'
 import { freePort } from '../helpers/moto.js'
 
 // Interop: the real AWS CLI v2 (/usr/bin/aws with the 30-operation model) and cloudmap (node bin/run.js,
@@ -18,10 +19,8 @@ import { freePort } from '../helpers/moto.js'
 // When /usr/bin/aws, moto_server or the Python botocore model is missing: fails in CI (process.env.CI),
 // skipped with the reason otherwise.
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** The AWS CLI v2 of the reference recipe (INTEROP_AWS_CLI points elsewhere, e.g. a missing path to see the skip). */
 const AWS = process.env.INTEROP_AWS_CLI ?? '/usr/bin/aws'
-const BIN = join(ROOT, 'bin', 'run.js')
 
 function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0
@@ -49,23 +48,6 @@ if (missing.length > 0) {
 
 const EXTRA_FORMATS: OutputFormat[] = ['text', 'table', 'yaml', 'yaml-stream']
 
-interface Run {
-  stdout: string
-  stderr: string
-  code: number
-}
-
-function run(cmd: string, args: readonly string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    p.stdout.on('data', (c: Buffer) => out.push(c))
-    p.stderr.on('data', (c: Buffer) => err.push(c))
-    p.on('error', reject)
-    p.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 }))
-  })
-}
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs
@@ -140,31 +122,31 @@ describe.skipIf(missing.length > 0)('interop: /usr/bin/aws and cloudmap against 
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
   })
   const aws = (argv: readonly string[]) =>
-    run(AWS, ['servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), AWS_DATA_PATH: dataPath ?? '' })
+    runProcess(AWS, ['servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), AWS_DATA_PATH: dataPath ?? '' })
   const cloudmap = (argv: readonly string[]) =>
-    run(process.execPath, [BIN, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') })
+    runProcess(process.execPath, [BIN, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') })
 
   /** The AWS CLI with global options before the service name, cloudmap with them before the command. */
   const awsBefore = (globals: readonly string[], argv: readonly string[]) =>
-    run(AWS, [...globals, 'servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), AWS_DATA_PATH: dataPath ?? '' })
+    runProcess(AWS, [...globals, 'servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), AWS_DATA_PATH: dataPath ?? '' })
   const cloudmapBefore = (globals: readonly string[], argv: readonly string[]) =>
-    run(process.execPath, [BIN, ...globals, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') })
+    runProcess(process.execPath, [BIN, ...globals, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') })
 
   /** aws, failing loudly: for the state the comparisons read. */
   async function awsOk(argv: readonly string[]): Promise<Record<string, unknown>> {
     const r = await aws(argv)
-    if (r.code !== 0) throw new Error(`aws ${argv.join(' ')} exited ${r.code}: ${r.stderr}`)
+    if (r.status !== 0) throw new Error(`aws ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
     return r.stdout === '' ? {} : (JSON.parse(r.stdout) as Record<string, unknown>)
   }
 
   /** The same command through both; stdout, exit code and stderr class must be identical. */
-  async function same(argv: readonly string[], expectedCode = 0, globals: readonly string[] = []): Promise<Run> {
+  async function same(argv: readonly string[], expectedCode = 0, globals: readonly string[] = []): Promise<CliResult> {
     const [a, c] = await Promise.all(globals.length === 0 ? [aws(argv), cloudmap(argv)] : [awsBefore(globals, argv), cloudmapBefore(globals, argv)])
     const label = [...globals, ...argv].join(' ')
-    expect(a.code, `aws ${label}: ${a.stderr}`).toBe(expectedCode)
+    expect(a.status, `aws ${label}: ${a.stderr}`).toBe(expectedCode)
     expect(c.stdout, `stdout of ${label}`).toBe(a.stdout)
     expect(stderrClass(c.stderr), `stderr of ${label}`).toBe(stderrClass(a.stderr))
-    expect(c.code, `exit code of ${label}`).toBe(a.code)
+    expect(c.status, `exit code of ${label}`).toBe(a.status)
     return a
   }
 
@@ -285,10 +267,10 @@ describe.skipIf(missing.length > 0)('interop: /usr/bin/aws and cloudmap against 
       it(`TZ=${tz}`, async () => {
         const argv = ['list-namespaces', '--query', 'Namespaces[].CreateDate']
         const [a, c] = await Promise.all([
-          run(AWS, ['servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), TZ: tz, AWS_DATA_PATH: dataPath ?? '' }),
-          run(process.execPath, [BIN, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), TZ: tz, CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') }),
+          runProcess(AWS, ['servicediscovery', ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), TZ: tz, AWS_DATA_PATH: dataPath ?? '' }),
+          runProcess(process.execPath, [BIN, ...argv, '--endpoint-url', `http://127.0.0.1:${port}`], { ...baseEnv(), TZ: tz, CLOUDMAP_REGISTRY: join(home, 'unused-registry.json') }),
         ])
-        expect(a.code, a.stderr).toBe(0)
+        expect(a.status, a.stderr).toBe(0)
         expect(c.stdout).toBe(a.stdout)
       })
     }
@@ -307,7 +289,7 @@ describe.skipIf(missing.length > 0)('interop: /usr/bin/aws and cloudmap against 
       const argv = (id: string) => ['register-instance', '--service-id', ids.srvEdge, '--instance-id', id, '--attributes', ESCAPING_ATTRIBUTES]
       const [a, c] = await Promise.all([aws(argv('i-edge-aws')), cloudmap(argv('i-edge-cloudmap'))])
       expect(c.stderr).toBe('')
-      expect(c.code).toBe(0)
+      expect(c.status).toBe(0)
       expect(normalizeIds(c.stdout)).toBe(normalizeIds(a.stdout))
       const [ga, gc] = await Promise.all([awsOk(['get-instance', '--service-id', ids.srvEdge, '--instance-id', 'i-edge-aws']), awsOk(['get-instance', '--service-id', ids.srvEdge, '--instance-id', 'i-edge-cloudmap'])])
       const attrs = (r: Record<string, unknown>) => JSON.stringify((r.Instance as { Attributes: unknown }).Attributes)
@@ -319,7 +301,7 @@ describe.skipIf(missing.length > 0)('interop: /usr/bin/aws and cloudmap against 
       const argv = ['create-service', '--name', 'twin', '--namespace-id', ids.nsPriv, '--creator-request-id', 'interop-fixed', '--dns-config', `NamespaceId=${ids.nsPriv},RoutingPolicy=WEIGHTED,DnsRecords=[{Type=CNAME,TTL=300}]`, '--health-check-config', 'Type=HTTPS,ResourcePath=/h,FailureThreshold=2']
       const [a, c] = await Promise.all([aws(argv), cloudmap(argv)])
       expect(c.stderr).toBe('')
-      expect(c.code).toBe(a.code)
+      expect(c.status).toBe(a.status)
       expect(normalizeIds(c.stdout)).toBe(normalizeIds(a.stdout))
       // and what cloudmap created reads back identically through both
       await same(['get-service', '--id', (JSON.parse(c.stdout) as { Service: { Id: string } }).Service.Id])
@@ -328,10 +310,10 @@ describe.skipIf(missing.length > 0)('interop: /usr/bin/aws and cloudmap against 
     it('create-http-namespace, deregister-instance and delete-service print what the AWS CLI prints (ids aside)', async () => {
       const [a, c] = await Promise.all([aws(['create-http-namespace', '--name', 'twin-aws']), cloudmap(['create-http-namespace', '--name', 'twin-cloudmap'])])
       expect(normalizeIds(c.stdout)).toBe(normalizeIds(a.stdout))
-      expect([c.code, c.stderr]).toEqual([0, ''])
+      expect([c.status, c.stderr]).toEqual([0, ''])
       const [da, dc] = await Promise.all([aws(['deregister-instance', '--service-id', ids.srvEdge, '--instance-id', 'i-edge-aws']), cloudmap(['deregister-instance', '--service-id', ids.srvEdge, '--instance-id', 'i-edge-cloudmap'])])
       expect(normalizeIds(dc.stdout)).toBe(normalizeIds(da.stdout))
-      expect([dc.code, dc.stderr]).toEqual([0, ''])
+      expect([dc.status, dc.stderr]).toEqual([0, ''])
       const mk = (name: string) => awsOk(['create-service', '--name', name, '--namespace-id', ids.nsHttp]).then((r) => (r.Service as { Id: string }).Id)
       const [s1, s2] = await Promise.all([mk('gone-1'), mk('gone-2')])
       const [xa, xc] = await Promise.all([aws(['delete-service', '--id', s1]), cloudmap(['delete-service', '--id', s2])])

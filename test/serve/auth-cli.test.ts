@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, ROOT, runCli } from '../helpers/cli.js'
+import { ensureAwsModels } from '../../scripts/aws-models.mjs'
+import type { CliResult } from '../helpers/cli.js'
+import { BIN, runCli, runProcess } from '../helpers/cli.js'
 import { hermeticEnv, startServeProcess, until } from '../helpers/live.js'
 import { AUTH_FILE, KEYS } from './auth-support.js'
 
@@ -15,23 +16,6 @@ const AWS = '/usr/bin/aws'
 /** The AWS CLI's own service model. */
 const AWS_MODEL = '/usr/lib/python3/dist-packages/awscli/botocore/data/servicediscovery/2017-03-14'
 
-interface Run {
-  stdout: string
-  stderr: string
-  code: number
-}
-
-function run(cmd: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
-    let stdout = ''
-    let stderr = ''
-    p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    p.on('error', reject)
-    p.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }))
-  })
-}
 
 /** The hermetic environment (live.ts) with HOME here, and the AWS CLI's files kept in it. */
 function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -63,22 +47,16 @@ beforeAll(() => {
   if (!existsSync(AWS) || !existsSync(join(AWS_MODEL, 'service-2.json'))) throw new Error(`these tests need the AWS CLI v2 at ${AWS} with its model at ${AWS_MODEL} (.ci/run installs Debian's awscli)`)
   home = mkdtempSync(join(tmpdir(), 'cloudmap-auth-home-'))
   // The AWS CLI sends DiscoverInstances to data-<host>: give it its own model without that host prefix.
-  const model = JSON.parse(readFileSync(join(AWS_MODEL, 'service-2.json'), 'utf8')) as { operations: Record<string, { endpoint?: unknown }> }
-  for (const op of Object.values(model.operations)) delete op.endpoint
-  dataPath = join(home, 'aws-models')
-  const dir = join(dataPath, 'servicediscovery', '2017-03-14')
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'service-2.json'), JSON.stringify(model))
-  writeFileSync(join(dir, 'paginators-1.json'), readFileSync(join(AWS_MODEL, 'paginators-1.json')))
+  dataPath = ensureAwsModels(home, AWS_MODEL)!
 })
 
 afterAll(async () => {
   for (const s of serves) await s.stop()
 })
 
-function aws(s: Serve, key: { accessKeyId: string; secretAccessKey: string } | 'unsigned', argv: string[]): Promise<Run> {
+function aws(s: Serve, key: { accessKeyId: string; secretAccessKey: string } | 'unsigned', argv: string[]): Promise<CliResult> {
   const credentials: Record<string, string> = key === 'unsigned' ? {} : { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey }
-  return run(AWS, ['servicediscovery', ...argv, '--endpoint-url', s.url, ...(key === 'unsigned' ? ['--no-sign-request'] : [])], cleanEnv(home, { ...credentials, AWS_DEFAULT_REGION: 'us-east-1', AWS_DATA_PATH: dataPath }))
+  return runProcess(AWS, ['servicediscovery', ...argv, '--endpoint-url', s.url, ...(key === 'unsigned' ? ['--no-sign-request'] : [])], cleanEnv(home, { ...credentials, AWS_DEFAULT_REGION: 'us-east-1', AWS_DATA_PATH: dataPath }))
 }
 
 function stampOf(s: Serve): string {
@@ -90,7 +68,7 @@ function stampOf(s: Serve): string {
 async function refused(s: Serve, key: Parameters<typeof aws>[1], argv: string[], code: string, message: string | RegExp): Promise<void> {
   const before = stampOf(s)
   const r = await aws(s, key, argv)
-  expect(r.code, r.stderr).toBe(254)
+  expect(r.status, r.stderr).toBe(254)
   expect(r.stdout).toBe('')
   const line = r.stderr.trim()
   const prefix = `An error occurred (${code}) when calling the `
@@ -109,7 +87,7 @@ describe('cloudmap serve --auth, --read-only-auth, --auth-file with the AWS CLI 
   const ids: Record<string, string> = {}
   const json = async (key: Parameters<typeof aws>[1], argv: string[]) => {
     const r = await aws(s, key, argv)
-    if (r.code !== 0) throw new Error(`aws ${argv.join(' ')}: ${r.stderr}`)
+    if (r.status !== 0) throw new Error(`aws ${argv.join(' ')}: ${r.stderr}`)
     return JSON.parse(r.stdout || '{}') as Record<string, any>
   }
 
@@ -193,19 +171,19 @@ describe('cloudmap serve: where keys come from, and serving without them', { tim
     }
     const s = await serve([], settingsHome)
     expect(s.stderr()).toMatch(/access control on: .* with one of 1 access key,/)
-    expect((await aws(s, { accessKeyId: 'SETTINGSKEY', secretAccessKey: 'settings-secret' }, ['list-namespaces'])).code).toBe(0)
+    expect((await aws(s, { accessKeyId: 'SETTINGSKEY', secretAccessKey: 'settings-secret' }, ['list-namespaces'])).status).toBe(0)
     await refused(s, KEYS.admin, ['create-http-namespace', '--name', 'x'], 'UnrecognizedClientException', 'The security token included in the request is invalid.')
   })
 
   it('without keys every request is answered, and serve says so', async () => {
     const s = await serve([], home)
     expect(s.stderr()).toContain('cloudmap serve: no access keys: every request is accepted, signed or not')
-    expect((await aws(s, 'unsigned', ['list-namespaces'])).code).toBe(0)
+    expect((await aws(s, 'unsigned', ['list-namespaces'])).status).toBe(0)
   })
 
   it('without keys on an address other than loopback: refused unless --allow-anonymous', async () => {
-    const r = await run(process.execPath, [BIN, 'serve', '--port', '0', '--host', '0.0.0.0', '--registry', join(home, 'anon.json')], cleanEnv(home))
-    expect(r.code).toBe(255)
+    const r = await runProcess(process.execPath, [BIN, 'serve', '--port', '0', '--host', '0.0.0.0', '--registry', join(home, 'anon.json')], cleanEnv(home))
+    expect(r.status).toBe(255)
     expect(r.stderr).toBe(
       "\ncloudmap: [ERROR]: cloudmap serve won't answer anyone who can reach 0.0.0.0 without access keys: give --auth ACCESS_KEY_ID:SECRET, --read-only-auth, --auth-file FILE or the serve_access_key_id setting, or --allow-anonymous to accept every request.\n",
     )
@@ -214,8 +192,8 @@ describe('cloudmap serve: where keys come from, and serving without them', { tim
   })
 
   it('a bad --auth value is a usage error', async () => {
-    const r = await run(process.execPath, [BIN, 'serve', '--port', '0', '--auth', 'no-secret', '--registry', join(home, 'bad-flag.json')], cleanEnv(home))
-    expect(r.code).toBe(252)
+    const r = await runProcess(process.execPath, [BIN, 'serve', '--port', '0', '--auth', 'no-secret', '--registry', join(home, 'bad-flag.json')], cleanEnv(home))
+    expect(r.status).toBe(252)
     expect(r.stderr).toContain('--auth takes ACCESS_KEY_ID:SECRET')
   })
 })
@@ -237,8 +215,8 @@ describe('bad auth files are refused at start with the file, the line and the re
   it.each(cases)('%s', async (_name, fileName, text, line, reason) => {
     const file = join(home, fileName)
     writeFileSync(file, text)
-    const r = await run(process.execPath, [BIN, 'serve', '--port', '0', '--auth-file', file, '--registry', join(home, 'unused.json')], cleanEnv(home))
-    expect(r.code).toBe(255)
+    const r = await runProcess(process.execPath, [BIN, 'serve', '--port', '0', '--auth-file', file, '--registry', join(home, 'unused.json')], cleanEnv(home))
+    expect(r.status).toBe(255)
     expect(r.stdout).toBe('')
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1)
     expect(r.stderr).toContain(`cloudmap: [ERROR]: Bad auth file ${file}, line ${line}: ${reason}`)
