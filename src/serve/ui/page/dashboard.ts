@@ -50,8 +50,9 @@ export class Dashboard {
     } catch (error) {
       this.set({ phase: 'failed', error: `cloudmap serve can't be reached: ${(error as Error).message}` })
     }
+    // The first read comes with the stream's "ready" (sent once serve follows changes for this page), so
+    // nothing is read twice; a stream serve refuses gets one read below instead.
     this.listen()
-    await this.refresh()
   }
 
   signIn(credentials: Credentials): Promise<void> {
@@ -113,8 +114,10 @@ export class Dashboard {
     stream.addEventListener('change', () => void this.refresh())
     stream.addEventListener('error', () => {
       this.set({ link: 'reconnecting' })
-      // The browser retries by itself unless serve refused the stream (503): then try again later.
+      // The browser retries by itself unless serve refused the stream (503): then try again later, and
+      // show the registry meanwhile.
       if (stream.readyState === EventSource.CLOSED) setTimeout(() => this.listen(), STREAM_RETRY_MS)
+      if (!this.state.snapshot) void this.refresh()
     })
   }
 
