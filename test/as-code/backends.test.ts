@@ -4,6 +4,7 @@ import { tempRegistry } from '../helpers/cli.js'
 import type { ServeProcess } from '../helpers/live.js'
 import { startServeProcess } from '../helpers/live.js'
 import { HAS_MOTO, startMoto, type Moto } from '../helpers/moto.js'
+import { needs } from '../helpers/needs.js'
 import { apply, diff, exportDoc, scratch, seedRich, withVpc } from './support.js'
 
 const REMOTE_DOC = readFileSync(new URL('./fixtures/remote.yaml', import.meta.url), 'utf8')
@@ -53,7 +54,7 @@ describe('local -> cloudmap serve -> local', () => {
   })
 })
 
-describe.skipIf(!HAS_MOTO)('local -> moto_server', () => {
+describe.skipIf(!needs('moto_server', HAS_MOTO, 'pip install "moto[server]"'))('local -> moto_server', () => {
   let moto: Moto
   beforeAll(async () => {
     moto = await startMoto()

@@ -5,6 +5,7 @@ import { RemoteRegistry } from '../../src/backends/remote/remote-registry.js'
 import type { Settings } from '../../src/cli/settings.js'
 import { describeRegistryContract } from '../contract/registry.contract.js'
 import { HAS_MOTO, type Moto, startMoto } from '../helpers/moto.js'
+import { needs } from '../helpers/needs.js'
 
 /**
  * The contract suite against moto_server (an independent mock of AWS) through the remote backend.
@@ -30,7 +31,7 @@ afterAll(async () => {
   await moto?.stop()
 })
 
-describe.skipIf(!HAS_MOTO)('moto_server', () => {
+describe.skipIf(!needs('moto_server', HAS_MOTO, 'pip install "moto[server]"'))('moto_server', () => {
 describeRegistryContract(
   'remote (moto_server)',
   async () => {

@@ -10,6 +10,7 @@ import { ensureAwsModels } from '../../scripts/aws-models.mjs'
 import type { CliResult } from '../helpers/cli.js'
 import { BIN, runProcess } from '../helpers/cli.js'
 import { freePort } from '../helpers/moto.js'
+import { needs } from '../helpers/needs.js'
 
 // Interop: the real AWS CLI v2 (/usr/bin/aws with the 30-operation model) and cloudmap (node bin/run.js,
 // the built CLI) against one moto_server. State is made through the AWS CLI, then the SAME read command
@@ -36,15 +37,7 @@ const missing = [
   hasAws && hasMoto && !dataPath && "Python botocore's servicediscovery model",
 ].filter((m): m is string => typeof m === 'string')
 
-// In CI a missing tool is a broken setup (.ci/run installs them): the suite fails. Locally it is skipped,
-// and the skipped test names what is missing.
-if (missing.length > 0) {
-  describe('interop prerequisites', () => {
-    ;(process.env.CI ? it : it.skip)(`needs ${missing.join(', ')}`, () => {
-      throw new Error(`the interop suite needs ${missing.join(', ')} (.ci/run installs them)`)
-    })
-  })
-}
+needs(missing.join(', '), missing.length === 0, '.ci/run installs the AWS CLI; moto_server is pip install "moto[server]"')
 
 const EXTRA_FORMATS: OutputFormat[] = ['text', 'table', 'yaml', 'yaml-stream']
 

@@ -13,6 +13,7 @@ import { startDns } from '../../src/serve/dns/index.js'
 import { startServe, type RunningServe } from '../../src/serve/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
 import { startServeProcess, until } from '../helpers/live.js'
+import { needs } from '../helpers/needs.js'
 
 /**
  * cloudmap serve --dns-port: the answers Route 53 gives for Cloud Map's records, asked through node:dns
@@ -357,13 +358,8 @@ describe('cloudmap serve --dns-port on the wire', () => {
 const DIG = ['/usr/bin/dig', '/bin/dig'].find((p) => existsSync(p))
 
 describe('cloudmap serve --dns-port through dig', () => {
-  if (!DIG) {
-    // CI installs dnsutils (.ci/run): there a missing dig is a failure, not a skip.
-    if (process.env.CI) it('dig is installed', () => expect(DIG, 'dig is missing: .ci/run installs dnsutils').toBeDefined())
-    else it.skip('dig is not installed (apt-get install dnsutils); skipped locally', () => {})
-    return
-  }
-  const dig = async (...args: string[]) => (await promisify(execFile)(DIG, ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=2', ...args])).stdout
+  if (!needs('dig', DIG !== undefined, 'apt-get install dnsutils (.ci/run does)')) return
+  const dig = async (...args: string[]) => (await promisify(execFile)(DIG!, ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=2', ...args])).stdout
 
   it('A, AAAA, CNAME, SOA', async () => {
     expect(await dig('+short', 'api-2._api._tcp.corp.internal', 'AAAA')).toBe('2001:db8::2\n')

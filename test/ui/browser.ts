@@ -7,10 +7,7 @@ import { chromium } from 'playwright-core'
 /** Debian's chromium (.ci/run installs it); playwright-core drives it and downloads no browser of its own. */
 export const CHROMIUM = '/usr/bin/chromium'
 
-/**
- * Whether the browser tests can run. In CI a missing chromium is a failure (the tests must not pass by
- * skipping); on a developer's machine without it they are skipped, and say why.
- */
+/** Whether the browser tests can run (test/ui/dashboard.test.ts makes a missing chromium fail under CI: helpers/needs.ts). */
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM)
 }

@@ -13,18 +13,14 @@ import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
 import { ROOT, runCliAsync, tempRegistry } from '../helpers/cli.js'
 import { startServeProcess } from '../helpers/live.js'
+import { needs } from '../helpers/needs.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
 
 // The dashboard in a real browser (Debian's chromium through playwright-core) against serve started in
 // this process, with data made by the built CLI as a person would make it.
 
-const hasChromium = chromiumAvailable()
-const inCi = Boolean(process.env.CI)
-
-it.runIf(!hasChromium && inCi)('chromium is installed for the dashboard tests (.ci/run installs it)', () => {
-  throw new Error('/usr/bin/chromium is missing: the dashboard browser tests cannot run. `apt-get install -y chromium` (.ci/run does it).')
-})
+const hasChromium = needs('chromium', chromiumAvailable(), 'apt-get install -y chromium (.ci/run does)')
 
 /** Serve's clock and the page's, fixed: the screenshot and the operations' dates are the same every run. */
 const FIXED_NOW = '2026-01-02T03:04:05.678Z'
