@@ -2,7 +2,6 @@
 // page.evaluate() callbacks run in the browser: they are typed with the DOM.
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -14,6 +13,7 @@ import { startUi } from '../../src/serve/ui/index.js'
 import { ROOT, runCliAsync, tempRegistry } from '../helpers/cli.js'
 import { startServeProcess } from '../helpers/live.js'
 import { needs } from '../helpers/needs.js'
+import { rawRequest } from '../helpers/serve.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
 
@@ -25,34 +25,8 @@ const hasChromium = needs('chromium', chromiumAvailable(), 'apt-get install -y c
 /** Serve's clock and the page's, fixed: the screenshot and the operations' dates are the same every run. */
 const FIXED_NOW = '2026-01-02T03:04:05.678Z'
 
-/** A raw HTTP/1.1 request, exactly as written (no client normalises `..` away), and the raw answer. */
-function rawRequest(port: number, requestLine: string): Promise<{ status: number; head: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let data = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (chunk: string) => (data += chunk))
-    socket.on('error', reject)
-    socket.on('end', () => {
-      const [head, ...rest] = data.split('\r\n\r\n')
-      resolve({ status: Number(head.split(' ')[1]), head, body: rest.join('\r\n\r\n') })
-    })
-    socket.write(`${requestLine}\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)
-  })
-}
-
-function get(url: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    httpRequest(url, (response) => {
-      let body = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => (body += chunk))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
-    })
-      .on('error', reject)
-      .end()
-  })
-}
+/** GET a path of serve exactly as written (helpers/serve rawRequest: no client normalises `..` away). */
+const get = (url: string, path: string) => rawRequest(url, { method: 'GET', path })
 
 describe.skipIf(!hasChromium)('the dashboard at /ui/ (headless chromium)', { timeout: 90_000 }, () => {
   const { path: registryPath } = tempRegistry()
@@ -188,13 +162,13 @@ describe.skipIf(!hasChromium)('the dashboard at /ui/ (headless chromium)', { tim
   })
 
   it('serves only its own files, with strict types, nosniff and a Content-Security-Policy', async () => {
-    for (const line of ['GET /ui/../registry.json HTTP/1.1', 'GET /ui/%2e%2e/registry.json HTTP/1.1', 'GET /ui/..%2fregistry.json HTTP/1.1', 'GET /ui/../../../../etc/passwd HTTP/1.1', 'GET /ui//etc/passwd HTTP/1.1']) {
-      const answer = await rawRequest(serve.port, line)
-      expect(answer.status, line).toBe(404)
-      expect(answer.body, line).not.toContain('schema')
-      expect(answer.head.toLowerCase(), line).toContain('x-content-type-options: nosniff')
+    for (const path of ['/ui/../registry.json', '/ui/%2e%2e/registry.json', '/ui/..%2fregistry.json', '/ui/../../../../etc/passwd', '/ui//etc/passwd']) {
+      const answer = await get(serve.url, path)
+      expect(answer.status, path).toBe(404)
+      expect(answer.body, path).not.toContain('schema')
+      expect(answer.headers['x-content-type-options'], path).toBe('nosniff')
     }
-    const index = await get(`${serve.url}/ui/`)
+    const index = await get(serve.url, '/ui/')
     expect(index.status).toBe(200)
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(index.headers['x-content-type-options']).toBe('nosniff')
@@ -203,9 +177,9 @@ describe.skipIf(!hasChromium)('the dashboard at /ui/ (headless chromium)', { tim
     expect(index.headers['content-security-policy']).not.toContain('unsafe-inline')
     // No inline script: the only script is the bundle, by URL.
     expect(index.body.match(/<script[^>]*>/g)).toEqual(['<script type="module" src="app.js">'])
-    expect((await get(`${serve.url}/ui/app.js`)).headers['content-type']).toBe('text/javascript; charset=utf-8')
-    expect((await get(`${serve.url}/ui/app.css`)).headers['content-type']).toBe('text/css; charset=utf-8')
-    expect((await get(`${serve.url}/ui`)).status).toBe(308)
+    expect((await get(serve.url, '/ui/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8')
+    expect((await get(serve.url, '/ui/app.css')).headers['content-type']).toBe('text/css; charset=utf-8')
+    expect((await get(serve.url, '/ui')).status).toBe(308)
   })
 
   it("tells the page only that something changed: the stream carries no registry data", async () => {
@@ -243,7 +217,7 @@ describe('the ui face without a browser', () => {
       const serve = await startServeProcess(['--registry', path, ...flags])
       const url = serve.url
       try {
-        expect((await get(`${url}/ui/`)).status, flags.join(' ') || 'default').toBe(status)
+        expect((await get(url, '/ui/')).status, flags.join(' ') || 'default').toBe(status)
         if (status === 200) {
           // serve wires the dashboard to its health prober (on by default).
           const probes = await fetch(`${url}/ui/probes`, { method: 'POST', body: JSON.stringify({ ServiceId: 'srv-none' }) })
