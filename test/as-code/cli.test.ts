@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BIN, runCli, tempRegistry } from '../helpers/cli.js'
+import { runCli, tempRegistry } from '../helpers/cli.js'
+import { startCli } from '../helpers/live.js'
 
 /** The commands as a user runs them: the built binary, global options, exit codes, standard input. */
 describe('cloudmap export | apply | diff on the command line', () => {
@@ -76,24 +76,18 @@ describe('an apply interrupted for real', () => {
     },
   })
 
-  /** Start apply, and send `signal` once it has printed its plan (it is then applying). */
-  function interrupted(path: string, doc: string, signal: NodeJS.Signals): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  /** Start apply, and send `signal` once it is carrying out the plan. Resolves with its status (128+N for a signal) and output. */
+  async function interrupted(path: string, doc: string, signal: NodeJS.Signals): Promise<{ status: number; stderr: string }> {
     const file = join(dirname(path), 'big.json')
     writeFileSync(file, doc)
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CLOUDMAP_')))
-    const child = spawn(process.execPath, [BIN, 'apply', '-f', file, '--yes', '--registry', path], { env: { ...env, HOME: dirname(path), CLOUDMAP_CONFIG_DIR: dirname(path), TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let err = ''
+    const live = startCli(['apply', '-f', file, '--yes', '--registry', path])
     // Once the first write made the registry file, apply is carrying out the plan.
     const poll = setInterval(() => {
-      if (existsSync(path) && !child.killed) child.kill(signal)
+      if (existsSync(path) && !live.child.killed) live.child.kill(signal)
     }, 5)
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
-    return new Promise((resolve) =>
-      child.once('close', (status, sig) => {
-        clearInterval(poll)
-        resolve({ status, signal: sig, stderr: err })
-      }),
-    )
+    const result = await live.done
+    clearInterval(poll)
+    return result
   }
 
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
@@ -107,7 +101,7 @@ describe('an apply interrupted for real', () => {
         expect(first.stderr).toContain('Interrupted: finishing the calls in flight, then stopping')
         expect(first.stderr).toMatch(/Not done \(\d+\):/)
       }
-      if (signal === 'SIGKILL') expect(first.signal).toBe('SIGKILL')
+      if (signal === 'SIGKILL') expect(first.status).toBe(137)
       const rerun = runCli(['apply', '-f', file, '--yes', '--registry', path])
       expect(rerun.stderr).toBe('')
       expect(rerun.status).toBe(0)
