@@ -142,8 +142,8 @@ export async function startUi(context: FaceContext, options: UiOptions = {}): Pr
   return {
     http,
     running: {
+      // Its streams were ended by serve's shutdown (http.stop); what is left is its subscription to the view.
       close: async () => {
-        http.stop?.()
         if (watching) (await watching.catch(() => () => {}))()
       },
     },
