@@ -1,4 +1,5 @@
 import type { HttpInstanceSummary } from '../model/api-types.js'
+import { encodeJson } from '../output/wire-json.js'
 
 /** What watch says about one instance between two DiscoverInstances answers. */
 export type WatchEvent =
@@ -42,11 +43,9 @@ export function diffInstances(previous: InstanceSet, next: InstanceSet, revision
   return events
 }
 
-/** One JSON object on one line; 64-bit revisions printed exactly (JSON.stringify refuses bigint). */
+/** One JSON object on one line; 64-bit revisions printed exactly, as serve writes them. */
 export function jsonLine(value: unknown): string {
-  const marker = '\u0000bigint:'
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${marker}${v}` : v))
-  return `${text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1')}\n`
+  return `${encodeJson(value)}\n`
 }
 
 export function attributesText(attributes: Record<string, string> = {}): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeJson } from '../../src/serve/api/wire.js'
+import { encodeJson } from '../../src/output/wire-json.js'
 
 describe('encodeJson: the JSON 1.1 wire encoder', () => {
   it('writes plain members as JSON.stringify does and the protocol types its own way, at any depth', () => {

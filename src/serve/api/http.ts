@@ -4,7 +4,7 @@ import { createServer } from 'node:http'
 import type { Registry } from '../../registry/registry.js'
 import type { RawRequest, RequestGate } from './json11.js'
 import { answerApiCall } from './json11.js'
-import { encodeJson } from './wire.js'
+import { encodeJson } from '../../output/wire-json.js'
 
 /** A face that answers some HTTP paths itself (the dashboard under /ui/). */
 export interface HttpFace {

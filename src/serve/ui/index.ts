@@ -7,7 +7,7 @@ import { readRawRequest } from '../api/http.js'
 import type { RequestGate } from '../api/json11.js'
 import { isWireError } from '../api/json11.js'
 import type { WireError } from '../api/wire.js'
-import { encodeJson } from '../api/wire.js'
+import { encodeJson } from '../../output/wire-json.js'
 import type { FaceContext, StartedFace } from '../faces.js'
 import type { ProbeReport } from '../health/index.js'
 
