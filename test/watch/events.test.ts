@@ -22,5 +22,8 @@ describe('watch events', () => {
     const [added] = diffInstances(instanceSet([]), instanceSet([a]), 9007199254740993n)
     expect(jsonLine(added)).toBe('{"event":"added","InstanceId":"a","HealthStatus":"HEALTHY","Attributes":{"k":"1"},"InstancesRevision":9007199254740993}\n')
     expect(eventText(added)).toBe('revision 9007199254740993: added a HEALTHY k=1')
+    // Any attribute text stays a string, whatever it looks like.
+    const [odd] = diffInstances(instanceSet([]), instanceSet([{ ...a, Attributes: { k: '\u0000bigint:5' } }]), 2n)
+    expect(JSON.parse(jsonLine(odd)).Attributes).toEqual({ k: '\u0000bigint:5' })
   })
 })
