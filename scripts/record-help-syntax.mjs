@@ -17,10 +17,13 @@ const AWS = '/usr/bin/aws'
 const dataPath = ensureAwsModels()
 if (!dataPath) throw new Error('Python botocore with the servicediscovery model is needed')
 process.on('exit', () => rmSync(dataPath, { recursive: true, force: true }))
-const operations = JSON.parse(spawnSync('python3', ['-c', 'import botocore.session as s, json; m = s.get_session().get_service_model("servicediscovery"); print(json.dumps(list(m.operation_names)))'], { encoding: 'utf8', env: { ...process.env, AWS_DATA_PATH: dataPath } }).stdout)
-
-/** botocore's xform_name. */
-const xformName = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2').toLowerCase()
+// Each operation with its command name, as botocore's xform_name makes it.
+const operations = JSON.parse(
+  spawnSync('python3', ['-c', 'import botocore, botocore.session as s, json; m = s.get_session().get_service_model("servicediscovery"); print(json.dumps([[n, botocore.xform_name(n, "-")] for n in m.operation_names]))'], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_DATA_PATH: dataPath },
+  }).stdout,
+)
 
 /** The code block after a `Name:` header line at index i: its lines without the block's 10-space indent. */
 function codeBlock(lines, i) {
@@ -37,8 +40,7 @@ function codeBlock(lines, i) {
 
 const version = spawnSync(AWS, ['--version'], { encoding: 'utf8' }).stdout.trim()
 const result = { recordedWith: version, operations: {} }
-for (const op of operations) {
-  const command = xformName(op)
+for (const [, command] of operations) {
   const r = spawnSync(AWS, ['servicediscovery', command, 'help'], { encoding: 'utf8', env: { ...process.env, AWS_DATA_PATH: dataPath, PAGER: 'cat', MANPAGER: 'cat', COLUMNS: '80' } })
   if (r.status !== 0) throw new Error(`${command} help: ${r.stderr}`)
   // Overstrikes (bold `XX\bX`, underline `_\bX`) of the man page renderer.
