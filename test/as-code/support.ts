@@ -13,8 +13,8 @@ export interface Run {
   status: number
 }
 
-/** A hermetic environment: no settings from the machine, a fixed clock and seed. */
-export function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+/** The environment of a registry-as-code call made in this process: no settings from the machine, a fixed clock and seed (live.ts hermeticEnv is for child processes). */
+function inProcessEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { dir } = tempRegistry()
   mkdirSync(join(dir, 'config'), { recursive: true })
   return { TZ: 'UTC', HOME: dir, CLOUDMAP_CONFIG_DIR: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), CLOUDMAP_SEED: 'as-code', CLOUDMAP_NOW: '2026-01-02T03:04:05.678Z', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true', ...extra }
@@ -25,7 +25,7 @@ export type IOOverrides = Partial<Omit<AsCodeIO, 'out' | 'err'>> & { stdin?: str
 function makeIO(overrides: IOOverrides, result: Run): AsCodeIO {
   const { stdin, ...rest } = overrides
   return {
-    env: hermeticEnv(),
+    env: inProcessEnv(),
     stdinIsTTY: false,
     stdoutIsTTY: false,
     stderrIsTTY: false,

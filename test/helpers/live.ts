@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
-import { BIN, cliEnv, ROOT } from './cli.js'
+import { BIN, cliEnv, ROOT, tempRegistry } from './cli.js'
 
 /** A long-running `node bin/run.js ...` (serve, run, watch) whose output the test reads while it runs. */
 export interface Live {
@@ -115,4 +115,20 @@ export async function seededRegistry(path: string): Promise<{ registry: LocalReg
   const custom = (await registry.invoke('CreateService', { Name: 'custom', NamespaceId: namespaceId, HealthCheckCustomConfig: {} })).Service!.Id!
   const plain = (await registry.invoke('CreateService', { Name: 'plain', NamespaceId: namespaceId })).Service!.Id!
   return { registry, custom, plain }
+}
+
+/** A seeded registry in a scratch folder, and the backend (local, or serve over it) that run and watch are pointed at. */
+export interface SeededBackend {
+  registry: LocalRegistry
+  custom: string
+  plain: string
+  backend: Backend
+  path: string
+  dir: string
+}
+
+export async function seededBackend(name: 'local' | 'serve'): Promise<SeededBackend> {
+  const { dir, path } = tempRegistry()
+  const { registry, custom, plain } = await seededRegistry(path)
+  return { registry, custom, plain, backend: await backend(name, path), path, dir }
 }

@@ -3,31 +3,23 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { freePort } from '../helpers/moto.js'
-import type { Backend } from '../helpers/live.js'
-import { backend, seededRegistry, startCli, stopAll, until } from '../helpers/live.js'
+import type { SeededBackend } from '../helpers/live.js'
+import { seededBackend, startCli, stopAll, until } from '../helpers/live.js'
 
 const SERVER = fileURLToPath(new URL('./fixtures/server.mjs', import.meta.url))
 
 afterEach(stopAll)
 
-interface Setup {
-  registry: LocalRegistry
-  custom: string
-  plain: string
-  backend: Backend
+interface Setup extends SeededBackend {
   port: number
   ready: string
   pidfile: string
-  dir: string
 }
 
 async function setup(name: 'local' | 'serve'): Promise<Setup> {
-  const dir = mkdtempSync(join(tmpdir(), 'cloudmap-run-'))
-  const path = join(dir, 'registry.json')
-  const { registry, custom, plain } = await seededRegistry(path)
-  return { registry, custom, plain, backend: await backend(name, path), port: await freePort(), ready: join(dir, 'ready'), pidfile: join(dir, 'pid'), dir }
+  const seeded = await seededBackend(name)
+  return { ...seeded, port: await freePort(), ready: join(seeded.dir, 'ready'), pidfile: join(seeded.dir, 'pid') }
 }
 
 /** `cloudmap run ... -- node server.mjs` for the fixture server. */

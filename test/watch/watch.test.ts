@@ -1,32 +1,14 @@
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LocalRegistry } from '../../src/backends/local/local-registry.js'
-import type { Backend, Live } from '../helpers/live.js'
+import type { Live, SeededBackend } from '../helpers/live.js'
 import { BIN } from '../helpers/cli.js'
-import { backend, hermeticEnv, seededRegistry, startCli, stopAll, until } from '../helpers/live.js'
+import { hermeticEnv, seededBackend, startCli, stopAll, until } from '../helpers/live.js'
 
 afterEach(stopAll)
 
-interface Setup {
-  registry: LocalRegistry
-  custom: string
-  plain: string
-  backend: Backend
-  path: string
-  dir: string
-}
-
-async function setup(name: 'local' | 'serve'): Promise<Setup> {
-  const dir = mkdtempSync(join(tmpdir(), 'cloudmap-watch-'))
-  const path = join(dir, 'registry.json')
-  const { registry, custom, plain } = await seededRegistry(path)
-  return { registry, custom, plain, backend: await backend(name, path), path, dir }
-}
-
-function watch(s: Setup, service: string, extra: string[] = []): Live {
+function watch(s: SeededBackend, service: string, extra: string[] = []): Live {
   return startCli(['watch', ...s.backend.flags, '--namespace-name', 'ns', '--service-name', service, '--interval', '0.1', ...extra], s.backend.env)
 }
 
@@ -42,7 +24,7 @@ const events = (live: Live, count: number) => until(`${count} events`, () => (li
 
 describe.each(['local', 'serve'] as const)('cloudmap watch on the %s backend', (name) => {
   it('prints the current instances, then exactly one event per change', async () => {
-    const s = await setup(name)
+    const s = await seededBackend(name)
     try {
       await s.registry.invoke('RegisterInstance', { ServiceId: s.custom, InstanceId: 'a', Attributes: { k: '1' } })
       const w = watch(s, 'custom', ['--health-status', 'ALL', '--output', 'json'])
@@ -74,7 +56,7 @@ describe.each(['local', 'serve'] as const)('cloudmap watch on the %s backend', (
   })
 
   it('--exec runs after each change with the discover-instances output on stdin; changes while it runs are coalesced', async () => {
-    const s = await setup(name)
+    const s = await seededBackend(name)
     try {
       const log = join(s.dir, 'exec.log')
       const go = join(s.dir, 'go')
@@ -96,7 +78,7 @@ describe.each(['local', 'serve'] as const)('cloudmap watch on the %s backend', (
   })
 
   it('--until-count ends after N events (exit 0); --timeout ends a quiet watch (0, or 124 when --until-count was not reached)', async () => {
-    const s = await setup(name)
+    const s = await seededBackend(name)
     try {
       const counted = watch(s, 'plain', ['--output', 'json', '--until-count', '2'])
       await until('the current instances', () => lines(counted).length > 0)
@@ -119,7 +101,7 @@ describe.each(['local', 'serve'] as const)('cloudmap watch on the %s backend', (
   })
 
   it('a registry damaged while watching: one clear error, no crash, changes reported again once it is fixed', async () => {
-    const s = await setup(name)
+    const s = await seededBackend(name)
     try {
       const w = watch(s, 'plain', ['--output', 'json'])
       await until('the current instances', () => lines(w).length > 0)
@@ -145,14 +127,14 @@ describe.each(['local', 'serve'] as const)('cloudmap watch on the %s backend', (
 
 describe('cloudmap watch', () => {
   it('an unknown service is an error at start, in the AWS CLI words and exit code', async () => {
-    const s = await setup('local')
+    const s = await seededBackend('local')
     const r = await startCli(['watch', ...s.backend.flags, '--namespace-name', 'ns', '--service-name', 'nope']).done
     expect(r.status).toBe(254)
     expect(r.stderr).toContain('An error occurred (ServiceNotFound) when calling the DiscoverInstances operation: No service named nope in namespace ns.')
   })
 
   it('--query-parameters filter as in discover-instances, and are checked the same way', async () => {
-    const s = await setup('local')
+    const s = await seededBackend('local')
     await s.registry.invoke('RegisterInstance', { ServiceId: s.plain, InstanceId: 'a', Attributes: { stage: 'prod' } })
     await s.registry.invoke('RegisterInstance', { ServiceId: s.plain, InstanceId: 'b', Attributes: { stage: 'beta' } })
     const r = await startCli(['watch', ...s.backend.flags, '--namespace-name', 'ns', '--service-name', 'plain', '--query-parameters', 'stage=beta', '--timeout', '0.2', '--output', 'json']).done
@@ -166,7 +148,7 @@ describe('cloudmap watch', () => {
   it('on a terminal the current instances are a cli-table3 table', async () => {
     // util-linux `script` gives the watch a pseudo-terminal (as test/wizard/pty.test.ts).
     expect(spawnSync('script', ['--version']).status, 'util-linux script is needed for a pseudo-terminal').toBe(0)
-    const s = await setup('local')
+    const s = await seededBackend('local')
     await s.registry.invoke('RegisterInstance', { ServiceId: s.plain, InstanceId: 'a', Attributes: { stage: 'prod', AWS_INSTANCE_IPV4: '10.0.0.1' } })
     const command = [process.execPath, BIN, 'watch', '--registry', s.path, '--namespace-name', 'ns', '--service-name', 'plain', '--timeout', '0.2'].map((a) => `'${a}'`).join(' ')
     const r = spawnSync('script', ['-qefc', command, '/dev/null'], { env: hermeticEnv({ TERM: 'dumb' }), encoding: 'utf8' })
