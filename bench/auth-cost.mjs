@@ -8,13 +8,14 @@
 // work is equal in every configuration and the server checks the signature and the policy on each one.
 // Needs a build (npm run build).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'
+import { cpuSeconds } from './proc.mjs'
 import { ServiceDiscoveryClient, CreateHttpNamespaceCommand, CreateServiceCommand, RegisterInstanceCommand, ListNamespacesCommand } from '@aws-sdk/client-servicediscovery'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -54,11 +55,6 @@ async function signed(url, body, credentials) {
   return (await signer.sign(request)).headers
 }
 
-/** CPU seconds the process has used (user + system), from /proc: the server's cost, whatever else runs. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
 
 async function load(url, headers, body, pid) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })

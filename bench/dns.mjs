@@ -2,8 +2,9 @@
 // Node's dgram and the loopback, no DNS work) measured in the same run, rounds interleaved. Load comes
 // from dnsperf (Debian package `dnsperf`). Runnable alone: `npm run bench:dns` (scripts/bench.mjs --only dns).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { cpuSeconds } from './proc.mjs'
 
 /** The speed goal of serve's DNS face: A queries over UDP. */
 const GOAL_QPS = 20_000
@@ -41,12 +42,10 @@ async function startChild(kit, argv, pattern) {
   return { port, pid: child.pid, stop: () => child.kill('SIGTERM') }
 }
 
-/** CPU time a process has used, in microseconds (Linux /proc: utime + stime in clock ticks of 10 ms); undefined elsewhere. */
+/** CPU time a process has used, in microseconds; undefined where there is no /proc. */
 function cpuMicros(pid) {
-  const file = `/proc/${pid}/stat`
-  if (!existsSync(file)) return undefined
-  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10_000
+  const seconds = cpuSeconds(pid)
+  return seconds === undefined ? undefined : seconds * 1_000_000
 }
 
 /**

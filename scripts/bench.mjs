@@ -26,6 +26,7 @@ import { generate } from '../bench/generate.mjs'
 import { ensureAwsModels } from './aws-models.mjs'
 import { benchServe } from '../bench/serve.mjs'
 import { benchDns, dnsperfVersion } from '../bench/dns.mjs'
+import { cpuSeconds } from '../bench/proc.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -355,15 +356,11 @@ async function benchHealth() {
   let idleCpu
   {
     const serve = await startServe(registry, ['--health-interval', '1'])
-    const cpuSeconds = () => {
-      const fields = readFileSync(`/proc/${serve.pid}/stat`, 'utf8').split(') ')[1].split(' ')
-      return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 1/100 s
-    }
-    if (existsSync(`/proc/${serve.pid}/stat`)) {
+    if (cpuSeconds(serve.pid) !== undefined) {
       await new Promise((r) => setTimeout(r, 3000))
-      const before = cpuSeconds()
+      const before = cpuSeconds(serve.pid)
       await new Promise((r) => setTimeout(r, 10_000))
-      idleCpu = (cpuSeconds() - before) / 10
+      idleCpu = (cpuSeconds(serve.pid) - before) / 10
     }
     await serve.stop()
   }
