@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: cloudmap's speed goals, measured side by side in one run on this machine.
 //
-//   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep] [--only serve|dns|apply]
-//   node scripts/bench.mjs --runwatch [--quick] [--write FILE]   only the cloudmap run / watch latencies
+//   node scripts/bench.mjs [--runs N] [--quick] [--write FILE] [--keep] [--only serve|dns|apply|ui|health|runwatch]
 //
 //   --runs N      timed runs per command (default 15); medians are reported
 //   --quick       smaller registries (1k/10k instead of 10k/100k) and fewer runs: a smoke test
@@ -10,10 +9,11 @@
 //   --keep        keep the generated registries (their folder is printed)
 //   --only serve  only `cloudmap serve` under load (needs wrk)
 //   --only dns    only the DNS section (serve --dns-port beside a bare UDP echo server, with dnsperf)
-//   --ui          only the dashboard's cost to the API (serve with --no-ui, the dashboard on, a page connected)
-//   --health      only the health-check measurement (DiscoverInstances with and without 200 instances
+//   --only ui     only the dashboard's cost to the API (serve with --no-ui, the dashboard on, a page connected)
+//   --only health only the health-check measurement (DiscoverInstances with and without 200 instances
 //                 probed every second); the full run includes it too
 //   --only apply  only the registry-as-code measurement: `cloudmap apply` of 10,000 instances
+//   --only runwatch  only the cloudmap run / watch latencies
 //
 // Needs a build (npm run build). Uses /usr/bin/aws and moto_server when present, and says so when not.
 import { spawn, spawnSync } from 'node:child_process'
@@ -584,17 +584,7 @@ async function benchRunWatch() {
 }
 
 async function main() {
-  if (ONLY === 'apply') {
-    print('# cloudmap benchmarks: registry as code')
-    print()
-    for (const line of machine()) print(line)
-    print()
-    const applied = await benchApply()
-    print(`Goal: ≤ 10 s; measured ${fmt(applied.ms)}: ${applied.ms <= 10_000 ? 'met' : 'not met'}.`)
-    if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
-    return
-  }
-  if (ONLY !== undefined && !['serve', 'dns'].includes(ONLY)) throw new Error(`--only takes serve, dns or apply, not ${ONLY}`)
+  if (ONLY !== undefined && !['serve', 'dns'].includes(ONLY)) throw new Error(`--only takes serve, dns, ${Object.keys(ALONE).join(', ')}, not ${ONLY}`)
   const sizes = QUICK
     ? [
         { label: 'empty', ns: 1, srv: 1, inst: 1 },
@@ -818,37 +808,32 @@ function goals(rows) {
   }
 }
 
-/** `--ui`: the dashboard's cost alone. */
-async function uiOnly() {
-  print('# cloudmap benchmarks: the dashboard only (`node scripts/bench.mjs --ui`)')
-  print()
-  for (const line of machine()) print(line)
-  print()
-  await benchUi()
-  if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
+/** The parts that run alone (`--only NAME`), without main's registries: what they print under their title. */
+const ALONE = {
+  apply: {
+    title: 'registry as code',
+    run: async () => {
+      const applied = await benchApply()
+      print(`Goal: ≤ 10 s; measured ${fmt(applied.ms)}: ${applied.ms <= 10_000 ? 'met' : 'not met'}.`)
+    },
+  },
+  ui: { title: "the dashboard's cost to the API", run: () => benchUi() },
+  health: { title: 'health checks', run: () => benchHealth() },
+  runwatch: { title: 'cloudmap run / watch latencies', run: () => benchRunWatch() },
 }
 
-/** `--health`: the health-check measurement alone. */
-async function healthOnly() {
-  print('# cloudmap benchmarks: health checks only (`node scripts/bench.mjs --health`)')
+async function alone({ title, run }) {
+  print(`# cloudmap benchmarks: ${title} (\`node scripts/bench.mjs --only ${ONLY}\`)`)
   print()
   for (const line of machine()) print(line)
   print()
-  await benchHealth()
+  await run()
   if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
 }
 
 try {
-  if (flag('--health')) await healthOnly()
-  else if (flag('--ui')) await uiOnly()
-  else if (flag('--runwatch')) {
-    print('# cloudmap run / watch latencies')
-    print()
-    for (const line of machine()) print(line)
-    print()
-    await benchRunWatch()
-    if (WRITE) writeFileSync(WRITE, `${out.join('\n')}\n`)
-  } else await main()
+  if (Object.hasOwn(ALONE, ONLY ?? '')) await alone(ALONE[ONLY])
+  else await main()
 } finally {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
   if (flag('--keep')) console.error(`(registries kept in ${work})`)
