@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Live, SeededBackend } from '../helpers/live.js'
@@ -106,7 +106,10 @@ describe.each(['local', 'serve'] as const)('cloudmap watch on the %s backend', (
       const w = watch(s, 'plain', ['--output', 'json'])
       await until('the current instances', () => lines(w).length > 0)
       const good = readFileSync(s.path)
-      writeFileSync(s.path, '{"schemaVersion": 2, "namesp')
+      // Damaged in one step (a rename, as an editor saves): written in place, the watcher could first see
+      // the file emptied by the truncation, and report that instead.
+      writeFileSync(`${s.path}.damaged`, '{"schemaVersion": 2, "namesp')
+      renameSync(`${s.path}.damaged`, s.path)
       const error = await until('the error', () => /cloudmap watch: .*not valid JSON.*\n/.exec(w.stderr())?.[0])
       expect(error).toContain(s.path)
       appendFileSync(s.path, 'aces": ')
