@@ -3,6 +3,9 @@
  * 64-bit integers (InstancesRevision) as exact digits, Maps as objects, absent members left out. Every
  * string goes through JSON.stringify, so any text (NUL characters, lone surrogates) stays valid JSON.
  * serve's answers, and `cloudmap watch --output json`'s event lines.
+ *
+ * A frozen object is written once and its text reused: whoever freezes one freezes its members too
+ * (DiscoverInstances' summaries, made once per view of the registry, are written so on every call).
  */
 export function encodeJson(value: unknown): string {
   if (value === null) return 'null'
@@ -25,7 +28,8 @@ function isPlain(value: unknown): boolean {
         for (let i = 0; i < value.length; i++) if (!isPlain(value[i])) return false
         return true
       }
-      if (value instanceof Date || value instanceof Map) return false
+      // Frozen: write() has its text already, or keeps it.
+      if (value instanceof Date || value instanceof Map || Object.isFrozen(value)) return false
       for (const key in value) if (Object.hasOwn(value, key) && !isPlain((value as Record<string, unknown>)[key])) return false
       return true
     default:
@@ -39,6 +43,8 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
 function string(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`
 }
+
+const frozenTexts = new WeakMap<object, string>()
 
 // Written with loops and concatenation: this runs for every answer serve gives.
 function write(value: unknown): string | undefined {
@@ -57,6 +63,15 @@ function write(value: unknown): string | undefined {
       return undefined
   }
   if (value === null) return 'null'
+  if (Object.isFrozen(value)) {
+    let text = frozenTexts.get(value)
+    if (text === undefined) frozenTexts.set(value, (text = writeObject(value)))
+    return text
+  }
+  return writeObject(value)
+}
+
+function writeObject(value: object): string {
   if (isPlain(value)) return JSON.stringify(value)
   if (value instanceof Date) return String(value.getTime() / 1000)
   if (Array.isArray(value)) {
