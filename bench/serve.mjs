@@ -63,6 +63,8 @@ function wrk(url, script, seconds) {
   return { rps, p99: Number(p99[1]) * UNITS[p99[2]] }
 }
 
+const FLOOR = 'floor: body, SigV4 check, registry stat; prepared answer'
+
 const BARE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { const b = '{"Instances":[],"InstancesRevision":1}'; s.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': b.length }); s.end(b) }) }).listen(Number(process.argv[1]), '127.0.0.1')`
 
 /**
@@ -85,6 +87,11 @@ export async function benchServe(kit) {
   const bare = spawn(process.execPath, ['-e', BARE, String(port)], { stdio: 'ignore' })
   children.push(bare)
   const targets = [{ name: 'bare node:http server', url: `http://127.0.0.1:${port}` }]
+  // The ceiling: body, signature check, registry stat and a prepared answer (bench/floor-server.mjs).
+  const floorPort = await freePort()
+  const floor = spawn(process.execPath, [new URL('./floor-server.mjs', import.meta.url).pathname, String(floorPort), join(dir, 'floor-registry.json'), BENCH_KEY.accessKeyId, BENCH_KEY.secretAccessKey], { stdio: 'ignore' })
+  children.push(floor)
+  targets.push({ name: FLOOR, url: `http://127.0.0.1:${floorPort}` })
   const open = await startServe(join(dir, 'open', 'registry.json'), [])
   targets.push({ name: 'cloudmap serve', url: open.url.replace(/\/$/, '') })
   const auth = await startServe(join(dir, 'auth', 'registry.json'), ['--auth', `${BENCH_KEY.accessKeyId}:${BENCH_KEY.secretAccessKey}`]).catch(() => undefined)
@@ -97,7 +104,7 @@ export async function benchServe(kit) {
   const results = {}
   const discoverBody = JSON.stringify({ NamespaceName: 'bench', ServiceName: 'web' })
   for (const t of targets) {
-    const srv = t.name.startsWith('bare') ? undefined : await seed(t.url, 10)
+    const srv = t.name.startsWith('bare') || t.name === FLOOR ? undefined : await seed(t.url, 10)
     const discoverLua = join(dir, `${rows.length}-discover.lua`)
     writeFileSync(discoverLua, lua(await headersFor(t.url, 'DiscoverInstances', discoverBody), discoverBody))
     const discover = wrk(t.url, discoverLua, seconds)
@@ -155,6 +162,11 @@ export async function benchServe(kit) {
   }
 
   const bareRate = results['bare node:http server'].discover.rps
+  const floorRate = results[FLOOR].discover.rps
+  print(
+    `The floor server does only what no server meeting these goals can skip: it reads the body, checks the signature with serve's verifier, stats the registry file (a CLI write is seen by the next request) and sends an answer prepared once; no JSON, IAM, handler or encoding. It reached ${((100 * floorRate) / bareRate).toFixed(0)}% of the bare server's rate${results['moto_server'] ? ` and ${ratio(floorRate, results['moto_server'].discover.rps)} moto_server's` : ''}: the most serve with access control on can reach on this machine.`,
+  )
+  print()
   const measured = results['cloudmap serve, SigV4 + IAM on'] ?? results['cloudmap serve']
   const openRate = results['cloudmap serve'].discover.rps
   const motoR = results['moto_server']
