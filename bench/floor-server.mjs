@@ -4,13 +4,15 @@
 // once: no JSON parsing, no IAM policy, no handler, no encoding. Measured beside the bare server, it is
 // the ceiling of serve's rate on the machine the bench runs on.
 //
-//   node bench/floor-server.mjs PORT REGISTRY_FILE ACCESS_KEY_ID SECRET
+//   node bench/floor-server.mjs PORT REGISTRY_FILE ACCESS_KEY_ID SECRET [unsigned]
+//
+// `unsigned` skips the signature check: the two rates give what checking signatures costs by itself.
 import { randomUUID } from 'node:crypto'
 import { statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { SignatureVerifier } from '../dist/serve/auth/sigv4.js'
 
-const [port, registryFile, accessKeyId, secretAccessKey] = process.argv.slice(2)
+const [port, registryFile, accessKeyId, secretAccessKey, mode] = process.argv.slice(2)
 writeFileSync(registryFile, '{}\n')
 const key = { accessKeyId, secretAccessKey }
 const verifier = new SignatureVerifier({ region: 'us-east-1', now: () => new Date(), key: (id) => (id === accessKeyId ? key : undefined) })
@@ -24,7 +26,7 @@ createServer((request, response) => {
   request.on('data', (chunk) => chunks.push(chunk))
   request.on('end', async () => {
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
-    const signer = await verifier.verify({ method: request.method, url: request.url, headers: request.headers, body })
+    const signer = mode === 'unsigned' ? key : await verifier.verify({ method: request.method, url: request.url, headers: request.headers, body })
     statSync(registryFile, { bigint: true })
     const [status, text] = 'status' in signer ? [signer.status, Buffer.from(JSON.stringify({ __type: signer.type, message: signer.message }))] : [200, answer]
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': text.length, 'x-amzn-RequestId': randomUUID() })
