@@ -108,6 +108,11 @@ function knownInstanceIds(state: RegistryState, serviceId: string): Set<string> 
   return ids
 }
 
+/** Whether a service has this instance id, registered or being registered (without listing its ids). */
+function isKnownInstance(state: RegistryState, serviceId: string, instanceId: string): boolean {
+  return Object.hasOwn(state.instances.of(serviceId), instanceId) || pendingEffects(state, 'RegisterInstance').some((e) => e.ServiceId === serviceId && e.Instance.Id === instanceId)
+}
+
 /**
  * How many instances a service has or is getting, reading its shard only when a registration is still
  * waiting for it: a namespace's quota check then costs no more than its number of services.
@@ -136,14 +141,14 @@ export const instanceHandlers: HandlerTable<
       if (prior && prior.RequestHash === hash) return { OperationId: prior.Id }
     }
     checkNotBusy(state, srv, input.InstanceId)
-    const known = knownInstanceIds(state, srv.Id)
-    if (!known.has(input.InstanceId)) {
-      if (known.size >= QUOTAS.instancesPerService) {
-        throw serviceError('ResourceLimitExceeded', `Service ${srv.Id} already has ${known.size} instances, the Cloud Map quota (${QUOTAS.instancesPerService}).`)
+    if (!isKnownInstance(state, srv.Id, input.InstanceId)) {
+      const inService = knownInstanceCount(state, srv.Id)
+      if (inService >= QUOTAS.instancesPerService) {
+        throw serviceError('ResourceLimitExceeded', `Service ${srv.Id} already has ${inService} instances, the Cloud Map quota (${QUOTAS.instancesPerService}).`)
       }
       const inNamespace = Object.values(state.services)
         .filter((s) => s.NamespaceId === ns.Id)
-        .reduce((n, s) => n + (s.Id === srv.Id ? known.size : knownInstanceCount(state, s.Id)), 0)
+        .reduce((n, s) => n + (s.Id === srv.Id ? inService : knownInstanceCount(state, s.Id)), 0)
       if (inNamespace >= QUOTAS.instancesPerNamespace) {
         throw serviceError('ResourceLimitExceeded', `Namespace ${ns.Id} already has ${inNamespace} instances, the Cloud Map quota (${QUOTAS.instancesPerNamespace}).`)
       }
