@@ -31,6 +31,9 @@ async function closeLeavingLog(server: LocalRegistry, paths: ReturnType<typeof r
 
 const instanceIds = (path: string, serviceId: string) => Object.keys(readRegistry(path).instances[serviceId] ?? {}).sort()
 
+/** Writes sent per round of the SIGKILL test: more than a server answers before it is killed. */
+const WRITES_PER_ROUND = 600
+
 describe('the write-ahead log', () => {
   it('is gone after a CLI write: each command leaves the files durable and nothing else', async () => {
     const { path } = tempRegistry()
@@ -146,37 +149,44 @@ describe('the write-ahead log', () => {
 
   it('keeps every write a server acknowledged when the server is killed (SIGKILL) in the middle of a stream of them', { timeout: 120_000 }, async () => {
     const { path } = tempRegistry()
-    const { serviceId } = await seeded(path)
+    const { registry, namespaceId, serviceId } = await seeded(path)
     const paths = registryPaths(path)
     const acknowledged: string[] = []
+    const roundServices: string[] = []
     for (let round = 0; round < 3; round++) {
+      // A service per round, and at most WRITES_PER_ROUND writes: a fast server stays inside Cloud Map's
+      // quotas (1,000 instances per service, 2,000 per namespace).
+      const roundService = (await registry.invoke('CreateService', { Name: `round-${round}`, NamespaceId: namespaceId })).Service!.Id!
+      roundServices.push(roundService)
       const serve = await startServeProcess(['--registry', path, '--no-health-checks'])
       let stopped = false
+      let sent = 0
       const writers = Array.from({ length: 4 }, async (_, w) => {
-        for (let i = 0; !stopped; i++) {
+        for (let i = 0; !stopped && sent < WRITES_PER_ROUND; i++) {
+          sent++
           const id = `r${round}-w${w}-${i}`
-          const answer = await apiCall(serve.url, 'RegisterInstance', { ServiceId: serviceId, InstanceId: id, Attributes: { round: String(round) } }).catch(() => undefined)
+          const answer = await apiCall(serve.url, 'RegisterInstance', { ServiceId: roundService, InstanceId: id, Attributes: { round: String(round) } }).catch(() => undefined)
           if (answer?.status === 200) acknowledged.push(id)
           else break
         }
       })
-      await sleep(300 + 200 * round)
+      await sleep(150 + 100 * round)
       await serve.stop('SIGKILL')
       stopped = true
       await Promise.all(writers)
       // Whatever the server left (its log, perhaps a marker and a half-applied write), a reader sees every acknowledged write.
-      const read = await cloudmap(path, ['list-instances', '--service-id', serviceId, '--max-results', '100']).done
+      const read = await cloudmap(path, ['list-instances', '--service-id', roundService, '--max-results', '100']).done
       expect(read, read.stderr).toMatchObject({ status: 0 })
-      const ids = new Set(instanceIds(path, serviceId))
-      for (const id of acknowledged) expect(ids.has(id), `acknowledged ${id}`).toBe(true)
+      const ids = new Set(instanceIds(path, roundService))
+      for (const id of acknowledged.filter((a) => a.startsWith(`r${round}-`))) expect(ids.has(id), `acknowledged ${id}`).toBe(true)
       for (const file of registryFiles(path)) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow()
     }
     expect(acknowledged.length).toBeGreaterThan(0)
     const next = await cloudmap(path, ['register-instance', '--service-id', serviceId, '--instance-id', 'after', '--attributes', 'k=v']).done
     expect(next, next.stderr).toMatchObject({ status: 0 })
     const state = readRegistry(path)
-    const registered = Object.keys(state.instances[serviceId]).length
-    expect(state.services[serviceId].InstancesRevision).toBe(String(registered))
+    // Every write applied once: each registration of a new id moved its service's revision by one.
+    for (const id of roundServices) expect(state.services[id].InstancesRevision).toBe(String(Object.keys(state.instances[id] ?? {}).length))
     expect(existsSync(paths.log)).toBe(false)
     expect(existsSync(paths.journal)).toBe(false)
   })

@@ -74,6 +74,12 @@ interface QueuedWrite {
 /** At most this many queued writes are saved in one commit. */
 const MAX_BATCH = 64
 
+/** How long a commit may wait for the writes that lately came together (group commit). */
+const GATHER_MS = 0.5
+
+/** How long the number of writes that came together is remembered. */
+const CONCURRENCY_MEMORY_MS = 100
+
 /**
  * A committed view holding more files than this is not kept for the next write: each write compares every
  * file its view holds.
@@ -205,6 +211,7 @@ export class RegistryStore {
   write<T>(fn: (state: RegistryState) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+      this.noteConcurrentWrites(this.queue.length + this.committing)
       if (!this.flushing) void this.flush()
     })
   }
@@ -212,17 +219,44 @@ export class RegistryStore {
   private readonly queue: QueuedWrite[] = []
   private flushing = false
 
+  /**
+   * How many writes were waiting at once lately (queued, or in the commit under way): a server's clients
+   * that were answered together send their next writes together, a moment later.
+   */
+  private concurrentWrites = { peak: 0, at: 0 }
+  /** Writes in the commit under way. */
+  private committing = 0
+
+  private noteConcurrentWrites(count: number): void {
+    const now = performance.now()
+    if (count >= this.concurrentWrites.peak || now - this.concurrentWrites.at > CONCURRENCY_MEMORY_MS) this.concurrentWrites = { peak: count, at: now }
+  }
+
+  /**
+   * Group commit: before a commit, wait a moment (at most GATHER_MS, one turn of the event loop at a time)
+   * for as many writes as were lately waiting at once. Without it, writers answered together split into
+   * groups that keep missing each other's commits: four clients made commits of 1 and 3 writes, in turn,
+   * never 4. One writer at a time (the CLI, a lone client) never waits.
+   */
+  private async gather(): Promise<void> {
+    const expected = performance.now() - this.concurrentWrites.at > CONCURRENCY_MEMORY_MS ? 1 : this.concurrentWrites.peak
+    const deadline = performance.now() + GATHER_MS
+    while (this.queue.length < expected && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve))
+  }
+
   private async flush(): Promise<void> {
     this.flushing = true
     try {
       while (this.queue.length > 0) {
         let batch: QueuedWrite[] | undefined
+        if (this.options.checkpointWhenIdle) await this.gather()
         try {
           const saved = await this.locked(async (io, lock) => {
             this.crash('locked')
             await this.recover(io, lock)
             // Taken now rather than before the lock: writes that arrived meanwhile share this commit.
             batch = this.queue.splice(0, MAX_BATCH)
+            this.committing = batch.length
             const { saved, logBytes } = await this.saveBatch(batch, io.commit)
             if (logBytes > 0) await this.afterCommit(io, logBytes)
             return saved
@@ -236,6 +270,8 @@ export class RegistryStore {
           // The registry could not be read or saved (or the lock not taken): every write of the batch
           // that was still waiting fails.
           for (const entry of batch ?? this.queue.splice(0, MAX_BATCH)) if (!entry.settled) entry.reject(error)
+        } finally {
+          this.committing = 0
         }
       }
     } finally {
