@@ -1,4 +1,11 @@
 import { request } from 'node:http'
+import type { RunningServe, ServeOptions } from '../../src/serve/index.js'
+import { startServe } from '../../src/serve/index.js'
+
+/** serve in this process on a free loopback port, quiet, region us-east-1, account 123456789012, unless told otherwise. */
+export function serveHere(options: Pick<ServeOptions, 'registryPath'> & Partial<ServeOptions>): Promise<RunningServe> {
+  return startServe({ region: 'us-east-1', accountId: '123456789012', host: '127.0.0.1', port: 0, log: () => {}, ...options })
+}
 
 export interface RawAnswer {
   status: number

@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RequestGate } from '../../src/serve/api/json11.js'
 import { startAuth } from '../../src/serve/auth/index.js'
 import type { RunningServe } from '../../src/serve/index.js'
-import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { tempRegistry } from '../helpers/cli.js'
-import { rawRequest } from '../helpers/serve.js'
+import { rawRequest, serveHere } from '../helpers/serve.js'
 
 // What access control looks up to decide a request must be what the request itself touches: the client's
 // address on every path that is checked (the dashboard's probe results too), and the service
@@ -78,13 +77,9 @@ describe('access control looks up what the request touches', () => {
         ],
       }),
     )
-    serve = await startServe({
+    serve = await serveHere({
       registryPath: path,
-      region: 'us-east-1',
       accountId: ACCOUNT,
-      host: '127.0.0.1',
-      port: 0,
-      log: () => {},
       faces: [
         {
           name: 'auth',

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunningServe } from '../../src/serve/index.js'
-import { startServe } from '../../src/serve/index.js'
 import type { AuthOptions } from '../../src/serve/auth/index.js'
 import { tempRegistry } from '../helpers/cli.js'
+import { serveHere } from '../helpers/serve.js'
 
 /** The keys of the access-control tests: one user per rule the issue lists. */
 export const KEYS = {
@@ -119,12 +119,8 @@ export async function startAuthServe(extra: Partial<AuthOptions> = {}): Promise<
   const authFile = join(dir, 'auth.yaml')
   writeFileSync(authFile, AUTH_FILE)
   const logs: string[] = []
-  const serve = await startServe({
+  const serve = await serveHere({
     registryPath: path,
-    region: 'us-east-1',
-    accountId: '123456789012',
-    host: '127.0.0.1',
-    port: 0,
     log: (line) => logs.push(line),
     faces: [
       {

@@ -10,10 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../src/backends/local/context.js'
 import type { OperationName } from '../../src/model/servicediscovery.js'
 import { startDns } from '../../src/serve/dns/index.js'
-import { startServe, type RunningServe } from '../../src/serve/index.js'
+import type { RunningServe } from '../../src/serve/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
 import { startServeProcess, until } from '../helpers/live.js'
 import { needs } from '../helpers/needs.js'
+import { serveHere } from '../helpers/serve.js'
 
 /**
  * cloudmap serve --dns-port: the answers Route 53 gives for Cloud Map's records, asked through node:dns
@@ -47,14 +48,9 @@ async function register(serviceId: string, instanceId: string, attributes: Recor
 const aRecords = (ttl = 60) => ({ DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: ttl }] } })
 
 beforeAll(async () => {
-  serve = await startServe({
+  serve = await serveHere({
     registryPath: registryFile,
-    region: 'us-east-1',
-    accountId: '123456789012',
     seed: 'dns',
-    host: '127.0.0.1',
-    port: 0,
-    log: () => {},
     faces: [{ name: 'dns', start: (ctx) => startDns(ctx, { host: '127.0.0.1', port: 0, random: seededRandom('dns-test') }) }],
   })
   port = Number(/^DNS: 127\.0\.0\.1:(\d+) /.exec(serve.announce[0])?.[1])

@@ -5,9 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { runCli, runCliAsync, tempRegistry } from '../helpers/cli.js'
 import type { ServeProcess } from '../helpers/live.js'
 import { startServeProcess, until } from '../helpers/live.js'
-import { apiCall, rawRequest } from '../helpers/serve.js'
-import type { RunningServe } from '../../src/serve/index.js'
-import { startServe } from '../../src/serve/index.js'
+import { apiCall, rawRequest, serveHere } from '../helpers/serve.js'
+import type { RunningServe, ServeOptions } from '../../src/serve/index.js'
 
 /**
  * `cloudmap serve` as an endpoint that never falls over (issue 10, items 5 and 6): whatever a client
@@ -26,9 +25,9 @@ async function serveProcess(args: string[] = []): Promise<ServeProcess & { regis
   return Object.assign(serve, { registry: path })
 }
 
-async function serveInProcess(options: Partial<Parameters<typeof startServe>[0]> = {}): Promise<RunningServe> {
+async function serveInProcess(options: Partial<ServeOptions> = {}): Promise<RunningServe> {
   const { path } = tempRegistry()
-  const running = await startServe({ registryPath: path, region: 'us-east-1', accountId: '123456789012', host: '127.0.0.1', port: 0, log: () => {}, ...options })
+  const running = await serveHere({ registryPath: path, ...options })
   stops.push(() => running.close())
   return running
 }

@@ -12,9 +12,9 @@ import type { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import type { HealthChecker, HealthOptions } from '../../src/serve/health/index.js'
 import { startHealth } from '../../src/serve/health/index.js'
 import type { RunningServe } from '../../src/serve/index.js'
-import { startServe } from '../../src/serve/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
 import { startServeProcess, until } from '../helpers/live.js'
+import { serveHere } from '../helpers/serve.js'
 
 /**
  * serve's health face against real endpoints on this machine: HTTP, HTTPS (self-signed certificate) and
@@ -110,15 +110,10 @@ afterEach(async () => {
 /** serve on a registry with the health face (and nothing else), its checker at hand. */
 async function serveWithHealth(path: string, options: Partial<HealthOptions> = {}): Promise<{ serve: RunningServe; checker: HealthChecker }> {
   let checker: HealthChecker | undefined
-  const serve = await startServe({
+  const serve = await serveHere({
     registryPath: path,
-    region: 'us-east-1',
-    accountId: '123456789012',
     seed: 'health',
     now: () => NOW,
-    host: '127.0.0.1',
-    port: 0,
-    log: () => {},
     faces: [
       {
         name: 'health',

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuth } from '../../src/serve/auth/index.js'
 import type { RequestGate } from '../../src/serve/api/json11.js'
 import type { RunningServe } from '../../src/serve/index.js'
-import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
+import { serveHere } from '../helpers/serve.js'
 
 // The dashboard with access control on: it asks for a key, signs its API calls with it (SigV4, in the
 // browser), and shows exactly what the key's IAM policy lets the API show.
@@ -82,13 +82,9 @@ describe.skipIf(!chromiumAvailable())('the dashboard with access control on (hea
         ],
       }),
     )
-    serve = await startServe({
+    serve = await serveHere({
       registryPath,
-      region: 'us-east-1',
       accountId: ACCOUNT,
-      host: '127.0.0.1',
-      port: 0,
-      log: () => {},
       faces: [
         {
           name: 'auth',

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HealthChecker } from '../../src/serve/health/index.js'
 import { startHealth } from '../../src/serve/health/index.js'
 import type { RunningServe } from '../../src/serve/index.js'
-import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
+import { serveHere } from '../helpers/serve.js'
 
 // serve's own health checks on the dashboard: a real HTTP target that turns unhealthy and back; the page
 // shows the status (live, from the registry) and the prober's last result and time.
@@ -45,13 +45,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard with active health checks (
     const ns = await cli('list-namespaces', '--query', 'Namespaces[0].Id', '--output', 'text')
     const srv = await cli('create-service', '--name', 'api', '--namespace-id', ns, '--health-check-config', 'Type=HTTP,ResourcePath=/health,FailureThreshold=1', '--query', 'Service.Id', '--output', 'text')
     await cli('register-instance', '--service-id', srv, '--instance-id', 'api-1', '--attributes', `AWS_INSTANCE_IPV4=127.0.0.1,AWS_INSTANCE_PORT=${port}`)
-    serve = await startServe({
+    serve = await serveHere({
       registryPath,
-      region: 'us-east-1',
-      accountId: '123456789012',
-      host: '127.0.0.1',
-      port: 0,
-      log: () => {},
       faces: [
         {
           name: 'health',

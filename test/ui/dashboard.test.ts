@@ -8,12 +8,11 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Face, FaceContext } from '../../src/serve/faces.js'
 import type { RunningServe } from '../../src/serve/index.js'
-import { startServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
 import { ROOT, runCliAsync, tempRegistry } from '../helpers/cli.js'
 import { startServeProcess } from '../helpers/live.js'
 import { needs } from '../helpers/needs.js'
-import { rawRequest } from '../helpers/serve.js'
+import { rawRequest, serveHere } from '../helpers/serve.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
 
@@ -62,7 +61,7 @@ describe.skipIf(!hasChromium)('the dashboard at /ui/ (headless chromium)', { tim
       // Counts how often the live view is asked for: a page that is not open must cost the API nothing.
       start: (ctx: FaceContext) => startUi({ ...ctx, view: () => (viewOpened++, ctx.view()) }),
     }
-    serve = await startServe({ registryPath, region: 'us-east-1', accountId: '123456789012', seed: 'ui', now: () => new Date(FIXED_NOW), host: '127.0.0.1', port: 0, faces: [ui], log: () => {} })
+    serve = await serveHere({ registryPath, seed: 'ui', now: () => new Date(FIXED_NOW), faces: [ui] })
     browser = await launchBrowser()
     page = await browser.context.newPage()
     await page.clock.setFixedTime(new Date(FIXED_NOW))
@@ -231,7 +230,7 @@ describe('the ui face without a browser', () => {
 
   it('lets serve stop while a page is connected (its change stream is ended)', async () => {
     const { path } = tempRegistry()
-    const serve = await startServe({ registryPath: path, region: 'us-east-1', accountId: '123456789012', host: '127.0.0.1', port: 0, faces: [{ name: 'ui', start: (ctx) => startUi(ctx) }], log: () => {} })
+    const serve = await serveHere({ registryPath: path, faces: [{ name: 'ui', start: (ctx) => startUi(ctx) }] })
     const ended = new Promise<string>((resolve, reject) => {
       httpRequest(`${serve.url}/ui/events`, (response) => {
         let text = ''
@@ -250,7 +249,7 @@ describe('the ui face without a browser', () => {
 
   it('refuses more change streams than its limit with 503, and other methods with 405', async () => {
     const { path } = tempRegistry()
-    const serve = await startServe({ registryPath: path, region: 'us-east-1', accountId: '123456789012', host: '127.0.0.1', port: 0, faces: [{ name: 'ui', start: (ctx) => startUi(ctx, { maxStreams: 1 }) }], log: () => {} })
+    const serve = await serveHere({ registryPath: path, faces: [{ name: 'ui', start: (ctx) => startUi(ctx, { maxStreams: 1 }) }] })
     try {
       const first = new AbortController()
       const open = await fetch(`${serve.url}/ui/events`, { signal: first.signal })
