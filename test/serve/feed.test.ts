@@ -77,6 +77,25 @@ describe('LiveView', () => {
     expect(changed.instance.CustomHealthStatus).toBe('UNHEALTHY')
   })
 
+  it('follows a stream of writes in refreshes at most a tenth of a second apart, and ends on the last state', async () => {
+    const { registry, feed } = setup()
+    const { OperationId } = await registry.invoke('CreateHttpNamespace', { Name: 'shop' })
+    const ns = (await registry.invoke('GetOperation', { OperationId: OperationId! })).Operation!.Targets!.NAMESPACE!
+    const srv = (await registry.invoke('CreateService', { Name: 'web', NamespaceId: ns })).Service!.Id!
+    const view = await LiveView.open(registry, feed)
+    closers.push(() => view.close())
+    const refreshes: number[] = []
+    view.subscribe(() => refreshes.push(performance.now()))
+    const started = performance.now()
+    // Each registration is its own commit, and each commit a change the feed announces.
+    for (let i = 0; i < 60; i++) await registry.invoke('RegisterInstance', { ServiceId: srv, InstanceId: `i-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } })
+    const elapsed = performance.now() - started
+    await until('every instance in the view', () => Object.keys(view.state.instances.get(srv) ?? {}).length === 60)
+    // Fewer refreshes than writes, and no two closer than the interval (a timer may fire a little early).
+    expect(refreshes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2)
+    for (let i = 1; i < refreshes.length; i++) expect(refreshes[i] - refreshes[i - 1]).toBeGreaterThan(90)
+  })
+
   it('keeps the last good state when the registry is damaged, reports it, and recovers', async () => {
     const { path, registry, feed } = setup()
     await cli(path, 'create-http-namespace', '--name', 'shop')
