@@ -167,6 +167,7 @@ export async function benchServe(kit) {
     const calls = total + namespaces * 22
     for (const sd of clients) sd.destroy()
     print(`Loading ${total.toLocaleString('en-US')} instances (${namespaces * 20} services in ${namespaces} namespaces) through the AWS SDK with 16 clients${auth ? ', every request signed and checked' : ''}: ${loadSeconds.toFixed(1)} s.`)
+    print()
     // The 16 clients share this process, so one core: their own CPU time is a floor under the load's time.
     print(`The clients themselves (one Node process, signing and parsing) used ${((user + system) / calls).toFixed(0)} µs of CPU per call: ${((user + system) / 1e6).toFixed(1)} s of one core for the load, whatever the server.`)
     print()
