@@ -35,9 +35,9 @@ const REFRESH_INTERVAL_MS = 100
  * read `state` and subscribe here; none of them polls.
  *
  * Refreshes never overlap: changes that arrive during one are folded into the next, which starts at
- * most every REFRESH_INTERVAL_MS while they keep coming (a stream of writes), at once otherwise. A registry that
- * can't be read (damaged by hand) is reported to onError and the last good state is kept, so DNS keeps
- * answering; the next change that makes it readable again recovers.
+ * once, or REFRESH_INTERVAL_MS after the last one while changes keep coming (a stream of writes). A
+ * registry that can't be read (damaged by hand) is reported to onError and the last good state is kept,
+ * so DNS keeps answering; the next change that makes it readable again recovers.
  */
 export class LiveView {
   private current: LiveState = EMPTY
