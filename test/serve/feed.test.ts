@@ -89,11 +89,10 @@ describe('LiveView', () => {
     const started = performance.now()
     // Each registration is its own commit, and each commit a change the feed announces.
     for (let i = 0; i < 60; i++) await registry.invoke('RegisterInstance', { ServiceId: srv, InstanceId: `i-${i}`, Attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } })
-    const elapsed = performance.now() - started
     await until('every instance in the view', () => Object.keys(view.state.instances.get(srv) ?? {}).length === 60)
-    // Fewer refreshes than writes, and no two closer than the interval (a timer may fire a little early).
-    expect(refreshes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2)
-    for (let i = 1; i < refreshes.length; i++) expect(refreshes[i] - refreshes[i - 1]).toBeGreaterThan(90)
+    // Refreshes start at least 100 ms apart while changes keep coming: far fewer of them than writes.
+    const elapsed = performance.now() - started
+    expect(refreshes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 1)
   })
 
   it('keeps the last good state when the registry is damaged, reports it, and recovers', async () => {
