@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { ServiceDiscoveryClient, CreateHttpNamespaceCommand, CreateServiceCommand, GetOperationCommand, RegisterInstanceCommand } from '@aws-sdk/client-servicediscovery'
 
@@ -94,7 +95,7 @@ export async function benchServe(kit) {
     [FLOOR_UNSIGNED, 'unsigned'],
   ]) {
     const floorPort = await freePort()
-    const floor = spawn(process.execPath, [new URL('./floor-server.mjs', import.meta.url).pathname, String(floorPort), join(dir, `floor-${mode}.json`), BENCH_KEY.accessKeyId, BENCH_KEY.secretAccessKey, mode], { stdio: 'ignore' })
+    const floor = spawn(process.execPath, [fileURLToPath(new URL('./floor-server.mjs', import.meta.url)), String(floorPort), join(dir, `floor-${mode}.json`), BENCH_KEY.accessKeyId, BENCH_KEY.secretAccessKey, mode], { stdio: 'ignore' })
     children.push(floor)
     targets.push({ name, url: `http://127.0.0.1:${floorPort}` })
   }
