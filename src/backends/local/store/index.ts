@@ -236,7 +236,7 @@ export class RegistryStore {
    * Group commit: before a commit, wait a moment (at most GATHER_MS, one turn of the event loop at a time)
    * for as many writes as were lately waiting at once. Without it, writers answered together split into
    * groups that keep missing each other's commits: four clients made commits of 1 and 3 writes, in turn,
-   * never 4. One writer at a time (the CLI, a lone client) never waits.
+   * never 4. One writer at a time (a CLI command, a lone client) never waits.
    */
   private async gather(): Promise<void> {
     const expected = performance.now() - this.concurrentWrites.at > CONCURRENCY_MEMORY_MS ? 1 : this.concurrentWrites.peak
@@ -249,7 +249,7 @@ export class RegistryStore {
     try {
       while (this.queue.length > 0) {
         let batch: QueuedWrite[] | undefined
-        if (this.options.checkpointWhenIdle) await this.gather()
+        await this.gather()
         try {
           const saved = await this.locked(async (io, lock) => {
             this.crash('locked')
