@@ -1,4 +1,6 @@
 import { request } from 'node:http'
+import { Sha256 } from '@aws-crypto/sha256-js'
+import { SignatureV4 } from '@smithy/signature-v4'
 import type { RunningServe, ServeOptions } from '../../src/serve/index.js'
 import { startServe } from '../../src/serve/index.js'
 
@@ -34,4 +36,22 @@ export function apiCall(url: string, operation: string, input: unknown, headers:
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Route53AutoNaming_v20170314.${operation}`, ...headers },
     body: typeof input === 'string' ? input : JSON.stringify(input),
   })
+}
+
+/**
+ * A POST signed with SigV4 for servicediscovery, as an SDK or the dashboard signs it (over host, the
+ * headers given and the body), answered as its status and JSON body.
+ */
+export async function signedRequest(
+  url: string,
+  key: { accessKeyId: string; secretAccessKey: string },
+  options: { path?: string; headers?: Record<string, string>; body: string },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { hostname, port, host } = new URL(url)
+  const path = options.path ?? '/'
+  const signer = new SignatureV4({ service: 'servicediscovery', region: 'us-east-1', credentials: key, sha256: Sha256 })
+  const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname, port: Number(port), path, query: {}, headers: { host, ...options.headers }, body: options.body })
+  const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host'))
+  const answer = await rawRequest(url, { method: 'POST', path, headers, body: options.body })
+  return { status: answer.status, body: JSON.parse(answer.body) as Record<string, unknown> }
 }

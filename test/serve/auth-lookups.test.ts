@@ -1,7 +1,5 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Sha256 } from '@aws-crypto/sha256-js'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RequestGate } from '../../src/serve/api/json11.js'
 import { startAuth } from '../../src/serve/auth/index.js'
@@ -9,7 +7,7 @@ import type { RunningServe } from '../../src/serve/index.js'
 import { startUi } from '../../src/serve/ui/index.js'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { tempRegistry } from '../helpers/cli.js'
-import { rawRequest, serveHere } from '../helpers/serve.js'
+import { serveHere, signedRequest } from '../helpers/serve.js'
 
 // What access control looks up to decide a request must be what the request itself touches: the client's
 // address on every path that is checked (the dashboard's probe results too), and the service
@@ -27,16 +25,12 @@ describe('access control looks up what the request touches', () => {
   let serviceId = ''
 
   /** A request signed with key (SigV4), sent to path, answered as status and JSON. */
-  async function signed(key: Key, path: string, target: string | undefined, input: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const url = new URL(serve.url)
-    const body = JSON.stringify(input)
-    const headers: Record<string, string> = { host: url.host, 'content-type': 'application/x-amz-json-1.1' }
-    if (target) headers['x-amz-target'] = `Route53AutoNaming_v20170314.${target}`
-    const signer = new SignatureV4({ service: 'servicediscovery', region: 'us-east-1', credentials: key, sha256: Sha256 })
-    const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, query: {}, headers, body })
-    const answer = await rawRequest(serve.url, { method: 'POST', path, headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host')), body })
-    return { status: answer.status, body: JSON.parse(answer.body) as Record<string, unknown> }
-  }
+  const signed = (key: Key, path: string, target: string | undefined, input: unknown) =>
+    signedRequest(serve.url, key, {
+      path,
+      headers: { 'content-type': 'application/x-amz-json-1.1', ...(target ? { 'x-amz-target': `Route53AutoNaming_v20170314.${target}` } : {}) },
+      body: JSON.stringify(input),
+    })
   const call = (key: Key, target: string, input: unknown) => signed(key, '/', target, input)
 
   beforeAll(async () => {

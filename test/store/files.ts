@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FlatRegistry } from '../../src/backends/local/store/index.js'
+import type { FlatRegistry, Stamp } from '../../src/backends/local/store/index.js'
 import { RegistryStore, registryPaths } from '../../src/backends/local/store/index.js'
 
 /**
@@ -33,4 +33,10 @@ export async function rewriteRegistry(path: string, flat: FlatRegistry): Promise
   rmSync(path, { force: true })
   rmSync(registryPaths(path).dir, { recursive: true, force: true })
   await new RegistryStore(path).create(flat)
+}
+
+/** What identifies a version of the registry file: its stamp without the access time, which reading moves. */
+export function fileVersion(registry: { stamp(): Stamp }): NonNullable<Stamp> {
+  const { ino, size, mtimeNs, ctimeNs } = registry.stamp()!
+  return { ino, size, mtimeNs, ctimeNs }
 }

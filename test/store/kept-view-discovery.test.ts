@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { encodeJson } from '../../src/output/wire-json.js'
 import { tempRegistry } from '../helpers/cli.js'
+import { fileVersion } from './files.js'
 
 /**
  * serve answers DiscoverInstances from one kept view of the registry, and keeps what each question
@@ -31,12 +32,7 @@ describe('DiscoverInstances on a kept view (serve)', () => {
 
   it('tells apart every part of the question asked on the same view', async () => {
     const { registry } = await seeded()
-    // What identifies a version of the registry file (reading it moves only its access time).
-    const version = () => {
-      const { ino, size, mtimeNs, ctimeNs } = registry.stamp()!
-      return { ino, size, mtimeNs, ctimeNs }
-    }
-    const before = version()
+    const before = fileVersion(registry)
     expect(await ids(registry, {})).toEqual(['i-1', 'i-2'])
     expect(await ids(registry, { HealthStatus: 'ALL' })).toEqual(['i-1', 'i-2', 'i-3'])
     expect(await ids(registry, { HealthStatus: 'UNHEALTHY' })).toEqual(['i-3'])
@@ -45,7 +41,7 @@ describe('DiscoverInstances on a kept view (serve)', () => {
     expect(await ids(registry, { HealthStatus: 'ALL', MaxResults: 1 })).toHaveLength(1)
     await expect(ids(registry, { OwnerAccount: '999999999999' })).rejects.toMatchObject({ code: 'NamespaceNotFound' })
     // All of that was asked of one version of the registry.
-    expect(version()).toEqual(before)
+    expect(fileVersion(registry)).toEqual(before)
     await registry.close()
   })
 

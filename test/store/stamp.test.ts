@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { tempRegistry } from '../helpers/cli.js'
+import { fileVersion } from './files.js'
 
 /**
  * The store's invariant that serve's read cache and the change feed rest on: every write that changes a
@@ -32,14 +33,9 @@ describe('the registry file moves with every write', () => {
   it('a write that changes nothing leaves the registry file as it was', async () => {
     const { path, registry } = await seeded()
     const before = readFileSync(path, 'utf8')
-    // What identifies a version of the file (reading it moves only its access time).
-    const version = () => {
-      const { ino, size, mtimeNs, ctimeNs } = registry.stamp()!
-      return { ino, size, mtimeNs, ctimeNs }
-    }
-    const stamp = version()
+    const stamp = fileVersion(registry)
     await registry.writeState(() => {})
     expect(readFileSync(path, 'utf8')).toBe(before)
-    expect(version()).toEqual(stamp)
+    expect(fileVersion(registry)).toEqual(stamp)
   })
 })

@@ -29,6 +29,17 @@ async function closeLeavingLog(server: LocalRegistry, paths: ReturnType<typeof r
   writeFileSync(paths.log, log)
 }
 
+/** A seeded registry whose server registered `instanceId` and closed as a power cut would leave it. */
+async function withLoggedWrite(instanceId: string): Promise<{ path: string; serviceId: string; paths: ReturnType<typeof registryPaths> }> {
+  const { path } = tempRegistry()
+  const { serviceId } = await seeded(path)
+  const paths = registryPaths(path)
+  const server = serverRegistry(path)
+  await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: instanceId, Attributes: {} })
+  await closeLeavingLog(server, paths)
+  return { path, serviceId, paths }
+}
+
 const instanceIds = (path: string, serviceId: string) => Object.keys(readRegistry(path).instances[serviceId] ?? {}).sort()
 
 /** Writes sent per round of the SIGKILL test: more than a server answers before it is killed. */
@@ -109,12 +120,7 @@ describe('the write-ahead log', () => {
   })
 
   it('is not replayed over a registry file replaced since (an editor, git checkout): the files stay, the log is kept aside and the user told', async () => {
-    const { path } = tempRegistry()
-    const { serviceId } = await seeded(path)
-    const paths = registryPaths(path)
-    const server = serverRegistry(path)
-    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'logged', Attributes: {} })
-    await closeLeavingLog(server, paths)
+    const { path, serviceId, paths } = await withLoggedWrite('logged')
     // Someone edits the registry file by hand.
     const edited = JSON.parse(readFileSync(path, 'utf8'))
     edited.tags['arn:by:hand'] = [{ Key: 'edited', Value: 'yes' }]
@@ -129,12 +135,7 @@ describe('the write-ahead log', () => {
   })
 
   it('cuts off a torn last line (a writer killed while appending: never acknowledged) and finishes the last whole one', async () => {
-    const { path } = tempRegistry()
-    const { serviceId } = await seeded(path)
-    const paths = registryPaths(path)
-    const server = serverRegistry(path)
-    await server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'whole', Attributes: {} })
-    await closeLeavingLog(server, paths)
+    const { path, serviceId, paths } = await withLoggedWrite('whole')
     const whole = readFileSync(paths.log, 'utf8')
     // A killed writer: its marker, and half a line.
     appendFileSync(paths.log, `${'0'.repeat(64)} [{"file":"@registry","content":"{\\"schemaVer`)

@@ -1,8 +1,6 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser: they are typed with the DOM.
 import { writeFileSync } from 'node:fs'
-import { Sha256 } from '@aws-crypto/sha256-js'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +11,7 @@ import { startUi } from '../../src/serve/ui/index.js'
 import { runCliAsync, tempRegistry } from '../helpers/cli.js'
 import type { Browser } from './browser.js'
 import { chromiumAvailable, launchBrowser } from './browser.js'
-import { serveHere } from '../helpers/serve.js'
+import { serveHere, signedRequest } from '../helpers/serve.js'
 
 // The dashboard with access control on: it asks for a key, signs its API calls with it (SigV4, in the
 // browser), and shows exactly what the key's IAM policy lets the API show.
@@ -151,15 +149,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard with access control on (hea
     expect(unsigned.status).toBe(400)
     expect(((await unsigned.json()) as { __type: string }).__type).toBe('MissingAuthenticationTokenException')
     // Signed like an API call (as the page signs it): allowed for the shop's service, denied for billing's.
-    const signed = async (serviceId: string) => {
-      const url = new URL(`${serve.url}/ui/probes`)
-      const body = JSON.stringify({ ServiceId: serviceId })
-      const signer = new SignatureV4({ service: 'servicediscovery', region: 'us-east-1', credentials: { accessKeyId: SHOP_KEY.id, secretAccessKey: SHOP_KEY.secret }, sha256: Sha256 })
-      const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body })
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host'))
-      const answer = await fetch(url, { method: 'POST', headers, body })
-      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> }
-    }
+    const signed = (serviceId: string) =>
+      signedRequest(serve.url, { accessKeyId: SHOP_KEY.id, secretAccessKey: SHOP_KEY.secret }, { path: '/ui/probes', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ServiceId: serviceId }) })
     expect(await signed(shopServiceId)).toEqual({ status: 200, body: { Probing: true, Probes: [] } })
     const denied = await signed(invoicesServiceId)
     expect(denied.status).toBe(400)
