@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registryPaths } from '../../src/backends/local/store/index.js'
 import { ROOT, tempRegistry } from '../helpers/cli.js'
@@ -56,6 +57,26 @@ describe('a writer killed at any instant', () => {
       expectValidFiles(path)
     })
   }
+
+  it('killed while writing a shard over itself (shorter, not yet cut to length): the torn shard is mended from the log, and the write is there', { timeout: 60_000 }, async () => {
+    const { path } = tempRegistry()
+    const { registry, serviceId } = await seeded(path)
+    await registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'gone', Attributes: { note: 'x'.repeat(500) } })
+    await registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'kept', Attributes: { k: 'v' } })
+    const shard = join(registryPaths(path).dir, 'services', `${serviceId}.json`)
+    const inode = statSync(shard).ino
+    // Deregistering shortens the service's shard: its new content is written over the old, then cut.
+    const killed = await cloudmap(path, ['deregister-instance', '--service-id', serviceId, '--instance-id', 'gone'], { CLOUDMAP_TEST_CRASH_AT: 'overwriting' }).done
+    expect(killed.signal).toBe('SIGKILL')
+    expect(statSync(shard).ino).toBe(inode)
+    expect(() => JSON.parse(readFileSync(shard, 'utf8')), 'the shard is torn').toThrow()
+
+    const read = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
+    expect(read, read.stderr).toMatchObject({ status: 0 })
+    expect(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(['kept'])
+    expectValidFiles(path)
+    expect(readRegistry(path).services[serviceId]).toMatchObject({ InstanceCount: 1, InstancesRevision: '3' })
+  })
 
   it('killed with SIGKILL in a loop, at random instants, with other writers running: the files stay valid and every acknowledged write is there', { timeout: 240_000 }, async () => {
     const { path } = tempRegistry()

@@ -24,7 +24,7 @@ export interface LocalRegistryOptions extends ContextOptions {
   checkpointWhenIdle?: boolean
 }
 
-const CRASH_POINTS: readonly string[] = ['locked', 'staged', 'committed', 'applying', 'applied']
+const CRASH_POINTS: readonly string[] = ['locked', 'staged', 'committed', 'overwriting', 'applying', 'applied']
 
 function envNumber(name: string): number | undefined {
   const value = process.env[name]

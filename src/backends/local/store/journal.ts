@@ -17,8 +17,8 @@ import { MAIN, resolveFile } from './paths.js'
  * 1. the journal marker is created: "a write is being applied" (readers wait, see store/index.ts);
  * 2. the write, the full new content of every file it changes, is appended to the write-ahead log as one
  *    checksummed line and the log is fdatasynced: this is the commit point, and its only disk flush;
- * 3. each file is written to the staging folder and renamed over the registry's file (the registry file
- *    last), without a flush of its own;
+ * 3. each shard is written over itself (a new one is staged and renamed into place), then the registry
+ *    file is written to the staging folder and renamed over itself, without a flush of their own;
  * 4. the marker is removed.
  *
  * The files written in 3 become durable at the next checkpoint: every file the log names is fsynced, with
@@ -42,7 +42,7 @@ export interface FileChange {
 }
 
 /** A point of a write at which CLOUDMAP_TEST_CRASH_AT kills the process (crash tests). */
-export type CrashPoint = 'locked' | 'staged' | 'committed' | 'applying' | 'applied'
+export type CrashPoint = 'locked' | 'staged' | 'committed' | 'overwriting' | 'applying' | 'applied'
 
 interface Log {
   header: LogHeader
@@ -200,7 +200,40 @@ function newHeader(paths: RegistryPaths): LogHeader {
   return { log: 1, boot: bootId(), base: main === null ? null : sha256(main) }
 }
 
-/** Write one commit's files in place: each staged, then renamed over its file; the registry file last. */
+/**
+ * Write a shard that exists over itself: its bytes from the start, then cut to their length. The log holds
+ * the whole content until a checkpoint, so a torn overwrite is mended as an unfinished rename would be
+ * (recovery applies the log again), and a reader sees it torn only while the marker is there or once the
+ * registry file moved, and so reads again (store/index.ts). Why not staged and renamed like the registry file:
+ * on ext4, replacing a file by rename (or truncating it to zero) makes the kernel allocate its blocks at
+ * once (auto_da_alloc), measured here at 100-150 µs a file against 5-17 µs for this. The registry file
+ * itself is still renamed: its new inode is the stamp readers and the change feed go by.
+ * False when the file does not exist yet.
+ */
+function overwrite(target: string, content: string, crash: (point: CrashPoint) => void): boolean {
+  let fd: number
+  try {
+    fd = openSync(target, 'r+')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw error
+  }
+  try {
+    const bytes = Buffer.from(content, 'utf8')
+    const longer = fstatSync(fd).size > bytes.length
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at)
+    if (longer) {
+      // Killed here, the new content is followed by the end of the old one: a torn file, which recovery mends.
+      crash('overwriting')
+      ftruncateSync(fd, bytes.length)
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return true
+}
+
+/** Write one commit's files in place: each shard over itself (a new one staged and renamed), the registry file staged and renamed, last. */
 function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (point: CrashPoint) => void = () => {}): void {
   const id = randomBytes(6).toString('hex')
   mkdirSync(paths.staging, { recursive: true })
@@ -208,7 +241,7 @@ function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (poi
     const target = resolveFile(paths, change.file)
     if (change.content === null) {
       rmSync(target, { force: true })
-    } else {
+    } else if (change.file === MAIN || !overwrite(target, change.content, crash)) {
       const staged = join(paths.staging, `${id}-${i}.json`)
       writeFileSync(staged, change.content, 'utf8')
       try {
