@@ -3,7 +3,9 @@ import { dirname } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { registryPaths } from '../../src/backends/local/store/index.js'
-import { serviceShard } from '../../src/backends/local/store/paths.js'
+import { checkpoint, commit } from '../../src/backends/local/store/journal.js'
+import type { LoggedFiles } from '../../src/backends/local/store/journal.js'
+import { MAIN, serviceShard } from '../../src/backends/local/store/paths.js'
 import { ROOT, tempRegistry } from '../helpers/cli.js'
 import { readRegistry, registryFiles } from './files.js'
 import { startServeProcess, until } from '../helpers/live.js'
@@ -190,5 +192,23 @@ describe('the write-ahead log', () => {
     for (const id of roundServices) expect(state.services[id].InstancesRevision).toBe(String(Object.keys(state.instances[id] ?? {}).length))
     expect(existsSync(paths.log)).toBe(false)
     expect(existsSync(paths.journal)).toBe(false)
+  })
+  it("knows the files its own lines name without reading it back, and reads it when another process's line is in it", async () => {
+    const { path } = tempRegistry()
+    const paths = registryPaths(path)
+    const write = (file: string, before?: LoggedFiles) => commit(paths, [{ file, content: `{"file":"${file}"}\n` }, { file: MAIN, content: `{"last":"${file}"}\n` }], undefined, before)
+    const first = await write('services/a.json')
+    expect([...first.logged!.files].sort()).toEqual([MAIN, 'services/a.json'])
+    const second = await write('services/b.json', first.logged)
+    expect([...second.logged!.files].sort()).toEqual([MAIN, 'services/a.json', 'services/b.json'])
+    // Another process appends (a CLI write killed before its checkpoint): a stale record knows no more.
+    const other = await write('services/c.json')
+    expect(other.logged).toBeUndefined()
+    expect((await write('services/d.json', second.logged)).logged).toBeUndefined()
+    // The checkpoint of a log this process did not write alone reads it: every file it names is made durable and the log goes.
+    await checkpoint(paths, second.logged)
+    expect(existsSync(paths.log)).toBe(false)
+    // A new log is this process's again.
+    expect([...(await write('services/e.json')).logged!.files].sort()).toEqual([MAIN, 'services/e.json'])
   })
 })

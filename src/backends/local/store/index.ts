@@ -6,7 +6,7 @@ import { SCHEMA_VERSION } from '../state.js'
 import type { RegistryState } from '../state.js'
 import type { FlatRegistry, MainDocument } from './documents.js'
 import { emptyMain, parseMain, splitRegistry } from './documents.js'
-import type { CrashPoint, FileChange } from './journal.js'
+import type { Appended, CrashPoint, FileChange, LoggedFiles } from './journal.js'
 import type { Lock } from './lock.js'
 import type { RegistryPaths } from './paths.js'
 import { MAIN, registryPaths } from './paths.js'
@@ -81,10 +81,10 @@ const GATHER_MS = 0.5
 const CONCURRENCY_MEMORY_MS = 100
 
 /**
- * A committed view holding more files than this is not kept for the next write: each write compares every
- * file its view holds.
+ * How much of the registry (characters of file text) a server's committed view keeps for its next write,
+ * the files most recently used first: a write then reads and parses only files it has not used lately.
  */
-const WRITE_VIEW_FILES = 16
+const WRITE_VIEW_CHARS = 16 * 1024 * 1024
 
 /** A read that raced writers this many times is done under the lock instead. */
 const OPTIMISTIC_READS = 8
@@ -185,8 +185,14 @@ export class RegistryStore {
   }
 
   private async checkpoint(io: Awaited<ReturnType<typeof writing>>): Promise<void> {
-    await io.checkpoint(this.paths).catch((error: unknown) => this.checkpointFailed(error))
+    await io.checkpoint(this.paths, this.logged).then(
+      () => (this.logged = undefined),
+      (error: unknown) => this.checkpointFailed(error),
+    )
   }
+
+  /** The files this process's commits named in the write-ahead log, while it wrote every line of it. */
+  private logged: LoggedFiles | undefined
 
   private checkpointFailed(error: unknown): void {
     this.notice(`cloudmap: could not checkpoint the registry's write-ahead log ${this.paths.log} (${(error as Error).message}); every write is in it, and it is kept until a later checkpoint.`)
@@ -282,7 +288,7 @@ export class RegistryStore {
   /** Run the batch's writes on one view and commit them; the ones that threw are rejected at once. */
   private async saveBatch(
     batch: QueuedWrite[],
-    commit: (paths: RegistryPaths, changes: FileChange[], crash: (point: CrashPoint) => void) => Promise<number>,
+    commit: (paths: RegistryPaths, changes: FileChange[], crash: (point: CrashPoint) => void, before?: LoggedFiles) => Promise<Appended>,
   ): Promise<{ saved: { entry: QueuedWrite; value: unknown }[]; logBytes: number }> {
     let pending = batch
     for (;;) {
@@ -308,9 +314,13 @@ export class RegistryStore {
       if (opened.migrate) opened.snapshot.loadAll()
       const changes = opened.snapshot.changes()
       if (opened.migrate) await this.backup(opened.migrate)
-      const logBytes = await commit(this.paths, changes, (point) => this.crash(point))
-      if (this.options.cacheReads && !opened.migrate && opened.snapshot.settle() <= WRITE_VIEW_FILES) this.writeView = { ...opened, stamp: this.stamp() }
-      return { saved: pending.map((entry, i) => ({ entry, value: values[i] })), logBytes }
+      const appended = await commit(this.paths, changes, (point) => this.crash(point), this.logged)
+      this.logged = appended.logged
+      if (this.options.cacheReads && !opened.migrate) {
+        opened.snapshot.settle(WRITE_VIEW_CHARS)
+        this.writeView = { ...opened, stamp: this.stamp() }
+      }
+      return { saved: pending.map((entry, i) => ({ entry, value: values[i] })), logBytes: appended.bytes }
     }
   }
 

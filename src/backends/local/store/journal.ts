@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import type { BigIntStats } from 'node:fs'
+import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -53,8 +54,12 @@ interface Log {
   size: number
 }
 
-/** A log larger than this is checkpointed even while writes keep coming. */
-export const CHECKPOINT_BYTES = 1024 * 1024
+/**
+ * A log larger than this is checkpointed even while writes keep coming. Each checkpoint fsyncs every file
+ * written since, so rarer ones flush a file written by many commits once: loading 40,000 instances through
+ * serve took 73 s with 1 MiB, 65 s with 8 MiB, 62 s with 32 MiB. Recovery reads at most this much.
+ */
+export const CHECKPOINT_BYTES = 16 * 1024 * 1024
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
@@ -140,12 +145,49 @@ async function readLog(paths: RegistryPaths): Promise<Log | undefined> {
   return { header, writes, validBytes: Buffer.byteLength(text.slice(0, at)), size: Buffer.byteLength(text) }
 }
 
+/** Which version of the log file: a write to it or its replacement changes one of these. */
+export interface LogStamp {
+  ino: bigint
+  size: bigint
+  mtimeNs: bigint
+}
+
+const sameLogStamp = (a: LogStamp, b: LogStamp) => a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
+
+function logStamp(info: BigIntStats): LogStamp {
+  return { ino: info.ino, size: info.size, mtimeNs: info.mtimeNs }
+}
+
 /**
- * Commit a write (steps 1-4 above). Resolves once it is durable and applied, with the log's size. Throws,
- * with nothing changed, when it could not be made durable.
+ * The files named in the log, known without reading it: a writer that appended every line of the log
+ * keeps them, so that its checkpoint need not read back, hash and parse megabytes it just wrote.
  */
-export async function commit(paths: RegistryPaths, changes: readonly FileChange[], crash: (point: CrashPoint) => void = () => {}): Promise<number> {
-  if (changes.length === 0) return 0
+export interface LoggedFiles {
+  files: Set<string>
+  /** The log as this writer's last append left it. */
+  end: LogStamp
+}
+
+/** What a commit appended to the log. */
+export interface Appended {
+  /** The log's size after it. */
+  bytes: number
+  /** Every file the log names, when the lines before this commit's were all `before`'s. */
+  logged: LoggedFiles | undefined
+}
+
+/**
+ * Commit a write (steps 1-4 above). Resolves once it is durable and applied, with what it appended. Throws,
+ * with nothing changed, when it could not be made durable. `before` is what the caller's previous commit
+ * returned as logged, if any.
+ */
+export async function commit(
+  paths: RegistryPaths,
+  changes: readonly FileChange[],
+  crash: (point: CrashPoint) => void = () => {},
+  before?: LoggedFiles,
+): Promise<Appended> {
+  if (changes.length === 0) return { bytes: 0, logged: before }
   // The registry file is replaced last: a reader that sees it new sees every shard new as well.
   const ordered = [...changes].sort((a, b) => Number(a.file === MAIN) - Number(b.file === MAIN))
   const line = logLine(ordered)
@@ -158,9 +200,13 @@ export async function commit(paths: RegistryPaths, changes: readonly FileChange[
   const fd = openSync(paths.log, 'a')
   let size: number
   let created: boolean
+  let logged: LoggedFiles | undefined
   try {
-    size = fstatSync(fd).size
+    const found = fstatSync(fd, { bigint: true })
+    size = Number(found.size)
     created = size === 0
+    // Lines another process appended (a CLI write killed before its checkpoint) are known only by reading.
+    logged = created ? { files: new Set(), end: logStamp(found) } : before && sameLogStamp(before.end, logStamp(found)) ? before : undefined
     const text = created ? `${JSON.stringify(newHeader(paths))}\n${line}` : line
     try {
       writeSync(fd, text)
@@ -176,6 +222,10 @@ export async function commit(paths: RegistryPaths, changes: readonly FileChange[
       throw error
     }
     size += Buffer.byteLength(text)
+    if (logged) {
+      for (const change of ordered) logged.files.add(change.file)
+      logged.end = logStamp(fstatSync(fd, { bigint: true }))
+    }
   } finally {
     closeSync(fd)
   }
@@ -185,7 +235,7 @@ export async function commit(paths: RegistryPaths, changes: readonly FileChange[
   apply(paths, ordered, crash)
   crash('applied')
   unlinkSync(paths.journal)
-  return size
+  return { bytes: size, logged }
 }
 
 const datasync = promisify(fdatasync)
@@ -262,11 +312,16 @@ function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (poi
  * flushed: a log that comes back after a power loss is from another boot and is applied again, which
  * changes nothing (its files are the ones written since), or is kept aside if the registry file changed.
  */
-export async function checkpoint(paths: RegistryPaths): Promise<void> {
-  const log = await readLog(paths)
-  if (log) {
-    const files = new Set<string>()
-    for (const write of log.writes) for (const change of write) files.add(resolveFile(paths, change.file))
+export async function checkpoint(paths: RegistryPaths, known?: LoggedFiles): Promise<void> {
+  const now = statSync(paths.log, { bigint: true, throwIfNoEntry: false })
+  let named: Iterable<string> | undefined
+  if (now && known && sameLogStamp(known.end, logStamp(now))) named = known.files
+  else {
+    const log = now ? await readLog(paths) : undefined
+    if (log) named = log.writes.flatMap((write) => write.map((change) => change.file))
+  }
+  if (named) {
+    const files = new Set([...named].map((file) => resolveFile(paths, file)))
     const dirs = new Set([...files].map((file) => dirname(file)))
     await Promise.all([...files].map(syncFile))
     await Promise.all([...dirs].map(syncDir))

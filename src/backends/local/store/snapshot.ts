@@ -54,11 +54,17 @@ interface Loaded<T> {
 /**
  * One call's view of the registry: the registry file, read up front, and the shards the call's handler
  * asks for, read on first use (synchronously: handlers are synchronous). After a successful write the
- * store asks for changes(): every loaded file whose text changed, and nothing else.
+ * store asks for changes(): every file the write used whose text changed, and nothing else.
  */
 export class Snapshot {
   readonly state: RegistryState
+  /** The files read, least recently used first (settle moves the ones a write used to the end). */
   private readonly files = new Map<string, Loaded<unknown>>()
+  /**
+   * The files used since the view was read or last settled: only these can have changed, as handlers
+   * reach every record through load(). A kept view's other files are left out of changes() unseen.
+   */
+  private readonly used = new Set<string>([MAIN])
   /** Files looked for and not found (read once, like the others). */
   private readonly absent = new Set<string>()
   /** Operations submitted during this call. */
@@ -119,7 +125,10 @@ export class Snapshot {
   /** Read a file of the registry into this snapshot (once); undefined when it does not exist. */
   private load<T>(file: string, create?: () => T): Loaded<T> | undefined {
     const known = this.files.get(file) as Loaded<T> | undefined
-    if (known) return known
+    if (known) {
+      this.used.add(file)
+      return known
+    }
     if (this.absent.has(file) && !create) return undefined
     const adapter = new RegistryFileAdapter<T>(
       () => (this.absent.has(file) ? { text: null, data: null } : this.readShard<T>(file)),
@@ -136,6 +145,7 @@ export class Snapshot {
     }
     const loaded = { db, adapter } as Loaded<T>
     this.files.set(file, loaded as Loaded<unknown>)
+    this.used.add(file)
     return loaded
   }
 
@@ -206,22 +216,31 @@ export class Snapshot {
 
   /**
    * After its changes were committed the files hold what this snapshot holds, so a server's next write
-   * may start from it instead of reading and parsing them again. Operation and token buckets are let go
-   * (small, read again when asked for): a write would otherwise add a bucket or two to every later write's
-   * comparison. Returns how many files it still holds.
+   * may start from it instead of reading and parsing them again. It keeps the files most recently used
+   * while their text adds up to at most `keepChars` (the registry file always), letting the others go:
+   * read again when asked for.
    */
-  settle(): number {
-    for (const [file, loaded] of this.files) {
-      if (file.startsWith('operations/') || file.startsWith('request-tokens/')) {
-        this.files.delete(file)
-        continue
-      }
+  settle(keepChars: number): void {
+    for (const file of this.used) {
+      const loaded = this.files.get(file)
+      if (!loaded) continue
       if (loaded.adapter.change !== undefined) loaded.adapter.original = loaded.adapter.change
       loaded.adapter.change = undefined
+      this.files.delete(file)
+      this.files.set(file, loaded)
     }
+    let chars = 0
+    for (const loaded of this.files.values()) chars += loaded.adapter.original?.length ?? 0
+    for (const [file, loaded] of this.files) {
+      if (chars <= keepChars) break
+      if (file === MAIN) continue
+      chars -= loaded.adapter.original?.length ?? 0
+      this.files.delete(file)
+    }
+    this.used.clear()
+    this.used.add(MAIN)
     this.absent.clear()
     this.added.length = 0
-    return this.files.size
   }
 
   /** The files to save after a successful write: those whose text changed, the registry file included. */
@@ -240,10 +259,10 @@ export class Snapshot {
       const op = loaded?.db.data.operations[id]
       return loaded === undefined || (op !== undefined && op.Effect !== undefined)
     })
-    // Instance counts follow the shards that were read.
-    for (const [file, loaded] of this.files) {
+    // Instance counts follow the shards that were used.
+    for (const file of this.used) {
       if (!file.startsWith('services/')) continue
-      const shard = loaded.db.data as InstanceShard
+      const shard = (this.files.get(file) as Loaded<InstanceShard>).db.data
       const srv = main.services[shard.serviceId]
       if (!srv) continue
       const count = Object.keys(shard.instances).length
@@ -253,7 +272,8 @@ export class Snapshot {
     const mainLoaded = this.files.get(MAIN) as Loaded<MainDocument>
     mainLoaded.db.data = mainDocument(main)
     const changes: FileChange[] = []
-    for (const [file, loaded] of this.files) {
+    for (const file of this.used) {
+      const loaded = this.files.get(file)!
       loaded.db.write()
       if (loaded.adapter.change !== undefined) changes.push({ file, content: loaded.adapter.change })
     }
