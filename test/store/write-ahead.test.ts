@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -67,10 +68,12 @@ describe('the write-ahead log', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => server.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: `i-${i}`, Attributes: { n: String(i) } })))
     expect(existsSync(paths.log)).toBe(true)
     expect(instanceIds(path, serviceId)).toHaveLength(10)
-    // One line per commit after the header, each naming the files it wrote.
-    const lines = readFileSync(paths.log, 'utf8').trimEnd().split('\n')
-    expect(JSON.parse(lines[0])).toMatchObject({ log: 1, boot: expect.any(String) })
-    expect(lines.length).toBeGreaterThan(1)
+    // After the header, one record per commit: "~", its checksum, the files it wrote and their lengths, then their contents.
+    const [header, ...lines] = readFileSync(paths.log, 'utf8').split('\n')
+    expect(JSON.parse(header)).toMatchObject({ log: 1, boot: expect.any(String) })
+    const records = lines.filter((line) => line.startsWith('~'))
+    expect(records.length).toBeGreaterThan(0)
+    for (const record of records) expect(JSON.parse(record.slice(66))).toContainEqual([MAIN, expect.any(Number)])
     // Writes paused: the files are made durable and the log goes.
     await until('the checkpoint once writes pause', () => !existsSync(paths.log))
     expect(existsSync(paths.log)).toBe(false)
@@ -139,8 +142,8 @@ describe('the write-ahead log', () => {
   it('cuts off a torn last line (a writer killed while appending: never acknowledged) and finishes the last whole one', async () => {
     const { path, serviceId, paths } = await withLoggedWrite('whole')
     const whole = readFileSync(paths.log, 'utf8')
-    // A killed writer: its marker, and half a line.
-    appendFileSync(paths.log, `${'0'.repeat(64)} [{"file":"@registry","content":"{\\"schemaVer`)
+    // A killed writer: its marker, and half a record.
+    appendFileSync(paths.log, `~${'0'.repeat(64)} [["@registry",400]]\n{\n  "schemaVer`)
     writeFileSync(paths.journal, '')
 
     const read = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
@@ -210,5 +213,29 @@ describe('the write-ahead log', () => {
     expect(existsSync(paths.log)).toBe(false)
     // A new log is this process's again.
     expect([...(await write('services/e.json')).logged!.files].sort()).toEqual([MAIN, 'services/e.json'])
+  })
+  it('replays a log that an earlier cloudmap wrote (a JSON line per commit) after a restart', async () => {
+    const { path } = tempRegistry()
+    const { serviceId } = await seeded(path)
+    const paths = registryPaths(path)
+    const shard = `${paths.dir}/${serviceShard(serviceId)}`
+    const main = readFileSync(path, 'utf8')
+    // The write as the files should hold it, logged as earlier versions logged it; the files never got it.
+    const instances = { serviceId, instances: { old: { Id: 'old', Attributes: { k: 'v' } } } }
+    const mainAfter = main.replace(/"InstancesRevision": "0"/, '"InstancesRevision": "1",\n        "InstanceCount": 1')
+    expect(mainAfter).not.toBe(main)
+    const payload = JSON.stringify([
+      { file: serviceShard(serviceId), content: `${JSON.stringify(instances, null, 2)}\n` },
+      { file: MAIN, content: mainAfter },
+    ])
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+    writeFileSync(paths.log, `${JSON.stringify({ log: 1, boot: 'an-earlier-boot', base: sha(main) })}\n${sha(payload)} ${payload}\n`)
+    expect(existsSync(shard)).toBe(false)
+
+    const read = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
+    expect(read, read.stderr).toMatchObject({ status: 0 })
+    expect(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(['old'])
+    expect(readFileSync(path, 'utf8')).toBe(mainAfter)
+    expect(existsSync(paths.log)).toBe(false)
   })
 })

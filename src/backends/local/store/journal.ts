@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { BigIntStats } from 'node:fs'
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs'
 import { open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -17,7 +17,8 @@ import { MAIN, resolveFile } from './paths.js'
  *
  * 1. the journal marker is created: "a write is being applied" (readers wait, see store/index.ts);
  * 2. the write, the full new content of every file it changes, is appended to the write-ahead log as one
- *    checksummed line and the log is fdatasynced: this is the commit point, and its only disk flush;
+ *    checksummed record (logRecord) and the log is fdatasynced: this is the commit point, and its only
+ *    disk flush;
  * 3. each shard is written over itself (a new one is staged and renamed into place), then the registry
  *    file is written to the staging folder and renamed over itself, without a flush of their own;
  * 4. the marker is removed.
@@ -28,10 +29,10 @@ import { MAIN, resolveFile } from './paths.js'
  * one flush per commit instead of one per file and folder.
  *
  * Recovery, under the lock: a marker left by a killed process means its write may be half applied; the
- * log's last whole line is applied again (whole contents, so applying twice changes nothing) and a torn
- * line after it (killed while appending: never acknowledged) is cut off. A log written before the machine
+ * log's last whole record is applied again (whole contents, so applying twice changes nothing) and a torn
+ * record after it (killed while appending: never acknowledged) is cut off. A log written before the machine
  * restarted (its header names another boot) may have lost any file written since the last checkpoint, so
- * every line is applied again, in order, and checkpointed, provided the registry file is one this log
+ * every record is applied again, in order, and checkpointed, provided the registry file is one this log
  * wrote; if someone replaced it since (an editor, git checkout), the files are left as they are.
  */
 
@@ -47,9 +48,9 @@ export type CrashPoint = 'locked' | 'staged' | 'committed' | 'overwriting' | 'ap
 
 interface Log {
   header: LogHeader
-  /** The whole lines, in order: each the changes of one commit. */
+  /** The whole records, in order: each the changes of one commit. */
   writes: FileChange[][]
-  /** Bytes of the header and the whole lines; anything after is a torn line. */
+  /** Bytes of the header and the whole records; anything after is a torn record. */
   validBytes: number
   size: number
 }
@@ -110,10 +111,86 @@ function replaceSync(from: string, to: string): void {
   }
 }
 
-/** The write as one log line: checksum, space, JSON (which never holds a raw newline). */
-function logLine(changes: readonly FileChange[]): string {
-  const payload = JSON.stringify(changes)
-  return `${sha256(payload)} ${payload}\n`
+/**
+ * A commit's record in the log, and each changed file's content as bytes (written to the log, then to the
+ * file). The contents go in raw, after a header naming each file and its length:
+ *
+ *   ~<SHA-256 of what follows the space> [["services/srv-1.json",1234],["@registry",567]]\n<contents>\n
+ *
+ * A record in JSON (what cloudmap wrote before, and still reads) escaped every quote and newline of
+ * every file: for 330 KiB of content that cost more than serializing the document, and the log twice.
+ * Lengths are in UTF-16 code units, as the log is read back as one string.
+ */
+function logRecord(changes: readonly FileChange[]): { record: Buffer[]; bytes: (Buffer | null)[] } {
+  const head = `${JSON.stringify(changes.map((change) => [change.file, change.content === null ? null : change.content.length]))}\n`
+  const bytes = changes.map((change) => (change.content === null ? null : Buffer.from(change.content, 'utf8')))
+  const hash = createHash('sha256').update(head)
+  for (const content of bytes) if (content) hash.update(content)
+  const record = [Buffer.from(`~${hash.digest('hex')} ${head}`, 'utf8')]
+  for (const content of bytes) if (content) record.push(content)
+  record.push(NEWLINE)
+  return { record, bytes }
+}
+
+const NEWLINE = Buffer.from('\n')
+
+/** Write every byte of these buffers at the end of the file. */
+function writeAll(fd: number, buffers: Buffer[]): void {
+  let left = buffers
+  for (;;) {
+    let written = writevSync(fd, left)
+    const rest: Buffer[] = []
+    for (const buffer of left) {
+      if (written >= buffer.length) written -= buffer.length
+      else {
+        rest.push(written > 0 ? buffer.subarray(written) : buffer)
+        written = 0
+      }
+    }
+    if (rest.length === 0) return
+    left = rest
+  }
+}
+
+/**
+ * The commit record at `at` (a record as logRecord writes it, or a JSON line as earlier versions did),
+ * or undefined when it is torn or damaged (nothing from there on was acknowledged).
+ */
+function parseRecord(text: string, at: number): { changes: FileChange[]; end: number } | undefined {
+  const headEnd = text.indexOf('\n', at)
+  if (headEnd < 0) return undefined
+  if (text[at] !== '~') {
+    // Earlier versions: checksum, space, the changes as JSON, on one line.
+    const payload = text.slice(at + 65, headEnd)
+    return text[at + 64] === ' ' && sha256(payload) === text.slice(at, at + 64) ? { changes: JSON.parse(payload) as FileChange[], end: headEnd + 1 } : undefined
+  }
+  if (text[at + 65] !== ' ') return undefined
+  const head = text.slice(at + 66, headEnd + 1)
+  let entries: unknown
+  try {
+    entries = JSON.parse(head)
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(entries)) return undefined
+  const hash = createHash('sha256').update(head)
+  const changes: FileChange[] = []
+  let next = headEnd + 1
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !(entry[1] === null || (Number.isInteger(entry[1]) && entry[1] >= 0))) return undefined
+    const [file, length] = entry as [string, number | null]
+    if (length === null) {
+      changes.push({ file, content: null })
+      continue
+    }
+    const content = text.slice(next, next + length)
+    if (content.length < length) return undefined
+    hash.update(content)
+    changes.push({ file, content })
+    next += length
+  }
+  if (text[next] !== '\n' || hash.digest('hex') !== text.slice(at + 1, at + 65)) return undefined
+  return { changes, end: next + 1 }
 }
 
 /** The log, or undefined when there is none (or it has no whole header: it holds no commit). */
@@ -136,13 +213,10 @@ async function readLog(paths: RegistryPaths): Promise<Log | undefined> {
   const writes: FileChange[][] = []
   let at = headerEnd + 1
   for (;;) {
-    const end = text.indexOf('\n', at)
-    if (end < 0) break
-    const line = text.slice(at, end)
-    const payload = line.slice(65)
-    if (line[64] !== ' ' || sha256(payload) !== line.slice(0, 64)) break
-    writes.push(JSON.parse(payload) as FileChange[])
-    at = end + 1
+    const record = parseRecord(text, at)
+    if (!record) break
+    writes.push(record.changes)
+    at = record.end
   }
   return { header, writes, validBytes: Buffer.byteLength(text.slice(0, at)), size: Buffer.byteLength(text) }
 }
@@ -192,7 +266,7 @@ export async function commit(
   if (changes.length === 0) return { bytes: 0, logged: before }
   // The registry file is replaced last: a reader that sees it new sees every shard new as well.
   const ordered = [...changes].sort((a, b) => Number(a.file === MAIN) - Number(b.file === MAIN))
-  const line = logLine(ordered)
+  const { record, bytes } = logRecord(ordered)
   // The small file operations are synchronous: each costs microseconds, where a round trip through
   // libuv's thread pool costs more than the operation, and a commit makes a dozen of them in turn. Only
   // the flush, which takes the disk's time, is awaited.
@@ -209,9 +283,9 @@ export async function commit(
     created = size === 0
     // Lines another process appended (a CLI write killed before its checkpoint) are known only by reading.
     logged = created ? { files: new Set(), end: logStamp(found) } : before && sameLogStamp(before.end, logStamp(found)) ? before : undefined
-    const text = created ? `${JSON.stringify(newHeader(paths))}\n${line}` : line
+    if (created) record.unshift(Buffer.from(`${JSON.stringify(newHeader(paths))}\n`, 'utf8'))
     try {
-      writeSync(fd, text)
+      writeAll(fd, record)
       await datasync(fd)
     } catch (error) {
       // Not committed: take the line back, so that no later recovery applies it.
@@ -223,7 +297,7 @@ export async function commit(
       rmSync(paths.journal, { force: true })
       throw error
     }
-    size += Buffer.byteLength(text)
+    for (const buffer of record) size += buffer.length
     if (logged) {
       for (const change of ordered) logged.files.add(change.file)
       logged.end = logStamp(fstatSync(fd, { bigint: true }))
@@ -234,7 +308,7 @@ export async function commit(
   // A new log's name must survive a power loss too (once per log).
   if (created) await syncDir(paths.dir)
   crash('committed')
-  apply(paths, ordered, crash)
+  apply(paths, ordered, crash, bytes)
   crash('applied')
   unlinkSync(paths.journal)
   return { bytes: size, logged }
@@ -262,7 +336,7 @@ function newHeader(paths: RegistryPaths): LogHeader {
  * itself is still renamed: its new inode is the stamp readers and the change feed go by.
  * False when the file does not exist yet.
  */
-function overwrite(target: string, content: string, crash: (point: CrashPoint) => void): boolean {
+function overwrite(target: string, bytes: Buffer, crash: (point: CrashPoint) => void): boolean {
   let fd: number
   try {
     fd = openSync(target, 'r+')
@@ -271,7 +345,6 @@ function overwrite(target: string, content: string, crash: (point: CrashPoint) =
     throw error
   }
   try {
-    const bytes = Buffer.from(content, 'utf8')
     const longer = fstatSync(fd).size > bytes.length
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at)
     if (longer) {
@@ -286,16 +359,17 @@ function overwrite(target: string, content: string, crash: (point: CrashPoint) =
 }
 
 /** Write one commit's files in place: each shard over itself (a new one staged and renamed), the registry file staged and renamed, last. */
-function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (point: CrashPoint) => void = () => {}): void {
+function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (point: CrashPoint) => void = () => {}, encoded?: readonly (Buffer | null)[]): void {
   const id = randomBytes(6).toString('hex')
   mkdirSync(paths.staging, { recursive: true })
   changes.forEach((change, i) => {
     const target = resolveFile(paths, change.file)
-    if (change.content === null) {
+    const bytes = change.content === null ? null : (encoded?.[i] ?? Buffer.from(change.content, 'utf8'))
+    if (bytes === null) {
       rmSync(target, { force: true })
-    } else if (change.file === MAIN || !overwrite(target, change.content, crash)) {
+    } else if (change.file === MAIN || !overwrite(target, bytes, crash)) {
       const staged = join(paths.staging, `${id}-${i}.json`)
-      writeFileSync(staged, change.content, 'utf8')
+      writeFileSync(staged, bytes)
       try {
         replaceSync(staged, target)
       } catch (error) {
