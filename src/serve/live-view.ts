@@ -137,9 +137,23 @@ export class LiveView {
   }
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b)
+/**
+ * Whether two records read from the registry's JSON are equal, keys in the same order (as comparing their
+ * JSON would say), leaving out the `ignored` keys at the top. A refresh compares every service: writing
+ * both as JSON was 5% of serve's CPU profile while 40,000 instances were loaded through it.
+ */
+function same(a: unknown, b: unknown, ignored?: ReadonlySet<string>): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false
+  const keep = (key: string) => !ignored?.has(key)
+  const keysA = Object.keys(a).filter(keep)
+  const keysB = Object.keys(b).filter(keep)
+  if (keysA.length !== keysB.length) return false
+  return keysA.every((key, i) => key === keysB[i] && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
 }
+
+/** A service's counters change with its instances: a service event is for a change of its own settings. */
+const INSTANCE_COUNTERS: ReadonlySet<string> = new Set(['InstancesRevision', 'InstanceCount'])
 
 /** What differs from one state to the next, parents before children when added, children first when removed. */
 export function diff(before: LiveState, after: LiveState): LiveEvent[] {
@@ -153,7 +167,7 @@ export function diff(before: LiveState, after: LiveState): LiveEvent[] {
   for (const [id, service] of Object.entries(after.services)) {
     const old = before.services[id]
     if (!old) events.push({ kind: 'service', change: 'added', service })
-    else if (!same({ ...old, InstancesRevision: '', InstanceCount: 0 }, { ...service, InstancesRevision: '', InstanceCount: 0 })) events.push({ kind: 'service', change: 'changed', service })
+    else if (!same(old, service, INSTANCE_COUNTERS)) events.push({ kind: 'service', change: 'changed', service })
     const then = before.instances.get(id) ?? {}
     const now = after.instances.get(id) ?? {}
     if (then === now) continue
