@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync, utimesSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { tempRegistry } from '../helpers/cli.js'
@@ -37,5 +37,21 @@ describe('the registry file moves with every write', () => {
     await registry.writeState(() => {})
     expect(readFileSync(path, 'utf8')).toBe(before)
     expect(fileVersion(registry)).toEqual(stamp)
+  })
+  it("moves the written files' mtime forward even when the file clock has not (a coarse clock: two writes in one tick)", async () => {
+    const { path, registry, srv } = await seeded()
+    const shard = registry.shardFile(srv)
+    // The files look written a minute from now: a clock that did not move since gives the same mtime again.
+    const ahead = new Date(Date.now() + 60_000)
+    for (const file of [path, shard]) utimesSync(file, ahead, ahead)
+    const before = { main: statSync(path, { bigint: true }), shard: statSync(shard, { bigint: true }) }
+    await registry.invoke('UpdateInstanceCustomHealthStatus', { ServiceId: srv, InstanceId: 'i-1', Status: 'UNHEALTHY' })
+    await registry.invoke('UpdateInstanceCustomHealthStatus', { ServiceId: srv, InstanceId: 'i-1', Status: 'HEALTHY' })
+    const after = { main: statSync(path, { bigint: true }), shard: statSync(shard, { bigint: true }) }
+    // The shard is written over itself (same inode) and is back to its old size: only its mtime tells the versions apart.
+    expect(after.shard.ino).toBe(before.shard.ino)
+    expect(after.shard.size).toBe(before.shard.size)
+    expect(after.shard.mtimeNs).toBeGreaterThan(before.shard.mtimeNs)
+    expect(after.main.mtimeNs).toBeGreaterThan(before.main.mtimeNs)
   })
 })

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { BigIntStats } from 'node:fs'
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs'
+import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, futimesSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync, writevSync } from 'node:fs'
 import { open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -345,17 +345,34 @@ function overwrite(target: string, bytes: Buffer, crash: (point: CrashPoint) => 
     throw error
   }
   try {
-    const longer = fstatSync(fd).size > bytes.length
+    const before = fstatSync(fd, { bigint: true })
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at)
-    if (longer) {
+    if (before.size > bytes.length) {
       // Killed here, the new content is followed by the end of the old one: a torn file, which recovery mends.
       crash('overwriting')
       ftruncateSync(fd, bytes.length)
     }
+    const mtime = laterMtime(before.mtimeNs)
+    futimesSync(fd, mtime, mtime)
   } finally {
     closeSync(fd)
   }
   return true
+}
+
+/**
+ * A time for a file's new version, strictly after `previousNs` (its version before), in seconds. A version
+ * of a registry file is known by its inode, size and times: the registry file's stamp (store/index.ts) and
+ * serve's live view's shard stamps. But ext4 gives a freed inode to the next new file at once (the
+ * registry file's inode alternates between two numbers), a shard written over itself keeps its inode,
+ * sizes repeat, and on kernels whose file clock ticks every few milliseconds two writes in one tick get one
+ * mtime: without this, such writes would look like no write at all.
+ */
+function laterMtime(previousNs: bigint | undefined): number {
+  const nowNs = BigInt(Date.now()) * 1_000_000n
+  // A millisecond later: a step of a microsecond was lost on the way (seconds as a double) every time here.
+  const ns = previousNs !== undefined && previousNs >= nowNs ? previousNs + 1_000_000n : nowNs
+  return Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9
 }
 
 /** Write one commit's files in place: each shard over itself (a new one staged and renamed), the registry file staged and renamed, last. */
@@ -370,6 +387,8 @@ function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (poi
     } else if (change.file === MAIN || !overwrite(target, bytes, crash)) {
       const staged = join(paths.staging, `${id}-${i}.json`)
       writeFileSync(staged, bytes)
+      const mtime = laterMtime(statSync(target, { bigint: true, throwIfNoEntry: false })?.mtimeNs)
+      utimesSync(staged, mtime, mtime)
       try {
         replaceSync(staged, target)
       } catch (error) {
