@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { registryPaths } from '../../src/backends/local/store/index.js'
 import { ROOT, tempRegistry } from '../helpers/cli.js'
 import { readRegistry, registryFiles } from './files.js'
@@ -58,19 +59,55 @@ describe('a writer killed at any instant', () => {
     })
   }
 
-  it('killed while writing a shard over itself (shorter, not yet cut to length): the torn shard is mended from the log, and the write is there', { timeout: 60_000 }, async () => {
+  /** A registry whose service's shard a CLI deregistration, killed while writing it over itself (shorter, not yet cut), left torn. */
+  async function tornShard(prepare: (path: string, serviceId: string) => Promise<void> = async () => {}) {
     const { path } = tempRegistry()
     const { registry, serviceId } = await seeded(path)
     await registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'gone', Attributes: { note: 'x'.repeat(500) } })
     await registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'kept', Attributes: { k: 'v' } })
     const shard = join(registryPaths(path).dir, 'services', `${serviceId}.json`)
     const inode = statSync(shard).ino
+    await prepare(path, serviceId)
     // Deregistering shortens the service's shard: its new content is written over the old, then cut.
     const killed = await cloudmap(path, ['deregister-instance', '--service-id', serviceId, '--instance-id', 'gone'], { CLOUDMAP_TEST_CRASH_AT: 'overwriting' }).done
     expect(killed.signal).toBe('SIGKILL')
     expect(statSync(shard).ino).toBe(inode)
     expect(() => JSON.parse(readFileSync(shard, 'utf8')), 'the shard is torn').toThrow()
+    return { path, serviceId }
+  }
 
+  /** A registry as serve opens it: reads kept while the registry file is unchanged, checkpoints when writes pause. */
+  const serverRegistry = (path: string) => new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', cacheReads: true, checkpointWhenIdle: true })
+
+  it("a server's kept view that meets the torn shard waits for the write to be finished instead of failing", { timeout: 60_000 }, async () => {
+    let server!: LocalRegistry
+    const { serviceId } = await tornShard(async (path) => {
+      server = serverRegistry(path)
+      // The kept view: read before the kill, without the shard.
+      await server.invoke('ListNamespaces', {})
+    })
+    const listed = await server.invoke('ListInstances', { ServiceId: serviceId })
+    expect(listed.Instances!.map((i) => i.Id)).toEqual(['kept'])
+    await server.close()
+  })
+
+  it("a server's checkpoint when writes pause finishes the killed writer's write before deleting the log", { timeout: 60_000 }, async () => {
+    let server!: LocalRegistry
+    const { path, serviceId } = await tornShard(async (registryPath, id) => {
+      server = serverRegistry(registryPath)
+      // A write arms the server's checkpoint for when writes pause (200 ms).
+      await server.invoke('UpdateServiceAttributes', { ServiceId: id, Attributes: { armed: 'yes' } })
+    })
+    await sleep(600)
+    const read = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
+    expect(read, read.stderr).toMatchObject({ status: 0 })
+    expect(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(['kept'])
+    expectValidFiles(path)
+    await server.close()
+  })
+
+  it('killed while writing a shard over itself (shorter, not yet cut to length): the torn shard is mended from the log, and the write is there', { timeout: 60_000 }, async () => {
+    const { path, serviceId } = await tornShard()
     const read = await cloudmap(path, ['list-instances', '--service-id', serviceId]).done
     expect(read, read.stderr).toMatchObject({ status: 0 })
     expect(JSON.parse(read.stdout).Instances.map((i: { Id: string }) => i.Id)).toEqual(['kept'])

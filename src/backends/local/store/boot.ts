@@ -15,6 +15,8 @@ export interface LogHeader {
   boot: string
   /** SHA-256 of the registry file when the log was started (null: there was none). */
   base: string | null
+  /** Names this log, so that the writer that started it knows it from another log in its place. */
+  id?: string
 }
 
 let currentBoot: string | undefined

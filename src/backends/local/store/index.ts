@@ -131,7 +131,9 @@ export class RegistryStore {
         outcome = { error }
       }
       // A kept view that read no file now is the registry as its stamp was a moment ago: consistent as it is.
-      const readNothing = opened === this.kept && opened.snapshot.filesRead === filesRead
+      // A file that could not be parsed is not counted as read, and may be a shard being written over
+      // itself: a failed call is checked against the journal and the stamp like any other.
+      const readNothing = 'value' in outcome && opened === this.kept && opened.snapshot.filesRead === filesRead
       // Journal first, then the registry file: a write that began after the first check shows in one of them.
       if (readNothing || (!pendingJournal(this.paths) && sameStamp(opened.stamp, this.stamp()))) {
         if ('error' in outcome) throw outcome.error
@@ -183,7 +185,12 @@ export class RegistryStore {
 
   /** A checkpoint on its own (no write to ride on): it takes the lock first. */
   private async checkpointLocked(): Promise<void> {
-    await this.locked((io) => this.checkpoint(io)).catch((error: unknown) => this.checkpointFailed(error))
+    await this.locked(async (io, lock) => {
+      // A writer killed since (the lock taken over from it) may have left a write half applied, which only
+      // the log can finish: finish it before the checkpoint deletes the log.
+      await this.recover(io, lock)
+      await this.checkpoint(io)
+    }).catch((error: unknown) => this.checkpointFailed(error))
   }
 
   private async checkpoint(io: Awaited<ReturnType<typeof writing>>): Promise<void> {

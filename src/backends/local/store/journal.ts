@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { BigIntStats } from 'node:fs'
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, futimesSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync, writevSync } from 'node:fs'
+import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync, writevSync } from 'node:fs'
 import { open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -239,6 +239,8 @@ function logStamp(info: BigIntStats): LogStamp {
  * keeps them, so that its checkpoint need not read back, hash and parse megabytes it just wrote.
  */
 export interface LoggedFiles {
+  /** The log's id (its header): a log deleted and started again may come back with the same stamp. */
+  id: string
   files: Set<string>
   /** The log as this writer's last append left it. */
   end: LogStamp
@@ -282,8 +284,9 @@ export async function commit(
     size = Number(found.size)
     created = size === 0
     // Lines another process appended (a CLI write killed before its checkpoint) are known only by reading.
-    logged = created ? { files: new Set(), end: logStamp(found) } : before && sameLogStamp(before.end, logStamp(found)) ? before : undefined
-    if (created) record.unshift(Buffer.from(`${JSON.stringify(newHeader(paths))}\n`, 'utf8'))
+    const header = created ? newHeader(paths) : undefined
+    logged = header ? { id: header.id!, files: new Set(), end: logStamp(found) } : before && sameLogStamp(before.end, logStamp(found)) ? before : undefined
+    if (header) record.unshift(Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'))
     try {
       writeAll(fd, record)
       await datasync(fd)
@@ -323,7 +326,23 @@ function newHeader(paths: RegistryPaths): LogHeader {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-  return { log: 1, boot: bootId(), base: main === null ? null : sha256(main) }
+  return { log: 1, boot: bootId(), base: main === null ? null : sha256(main), id: randomBytes(8).toString('hex') }
+}
+
+/** The id in the log's header; undefined when it has none (an earlier version's) or can't be read. */
+function logId(paths: RegistryPaths): string | undefined {
+  let fd: number | undefined
+  try {
+    fd = openSync(paths.log, 'r')
+    const start = Buffer.alloc(1024)
+    const text = start.subarray(0, readSync(fd, start, 0, start.length, 0)).toString('utf8')
+    const end = text.indexOf('\n')
+    return end < 0 ? undefined : (JSON.parse(text.slice(0, end)) as LogHeader).id
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }
 
 /**
@@ -334,14 +353,16 @@ function newHeader(paths: RegistryPaths): LogHeader {
  * on ext4, replacing a file by rename (or truncating it to zero) makes the kernel allocate its blocks at
  * once (auto_da_alloc), measured here at 100-150 µs a file against 5-17 µs for this. The registry file
  * itself is still renamed: its new inode is the stamp readers and the change feed go by.
- * False when the file does not exist yet.
+ * False when the file does not exist yet or can't be opened for writing.
  */
 function overwrite(target: string, bytes: Buffer, crash: (point: CrashPoint) => void): boolean {
   let fd: number
   try {
     fd = openSync(target, 'r+')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    // Absent, or not writable (read-only, where its folder is not): staged and renamed instead.
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM') return false
     throw error
   }
   try {
@@ -410,7 +431,7 @@ function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (poi
 export async function checkpoint(paths: RegistryPaths, known?: LoggedFiles): Promise<void> {
   const now = statSync(paths.log, { bigint: true, throwIfNoEntry: false })
   let named: Iterable<string> | undefined
-  if (now && known && sameLogStamp(known.end, logStamp(now))) named = known.files
+  if (now && known && sameLogStamp(known.end, logStamp(now)) && logId(paths) === known.id) named = known.files
   else {
     const log = now ? await readLog(paths) : undefined
     if (log) named = log.writes.flatMap((write) => write.map((change) => change.file))
@@ -461,6 +482,9 @@ export async function recover(paths: RegistryPaths, options: { sweep?: boolean; 
         finished = true
       }
     } else {
+      // A log without a whole header holds no commit (its writer was killed writing the first one): gone,
+      // so that later commits start a new log rather than append where no reader finds them.
+      await rm(paths.log, { force: true })
       await finishStagedJournal(paths)
     }
   }
