@@ -352,7 +352,7 @@ function logId(paths: RegistryPaths): string | undefined {
  * registry file moved, and so reads again (store/index.ts). Why not staged and renamed like the registry file:
  * on ext4, replacing a file by rename (or truncating it to zero) makes the kernel allocate its blocks at
  * once (auto_da_alloc), measured here at 100-150 µs a file against 5-17 µs for this. The registry file
- * itself is still renamed: its new inode is the stamp readers and the change feed go by.
+ * itself is still renamed: its replacement is the stamp readers and the change feed go by (laterMtime).
  * False when the file does not exist yet or can't be opened for writing.
  */
 function overwrite(target: string, bytes: Buffer, crash: (point: CrashPoint) => void): boolean {
