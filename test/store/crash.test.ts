@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { LocalRegistry } from '../../src/backends/local/local-registry.js'
+import type { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { registryPaths } from '../../src/backends/local/store/index.js'
+import { serviceShard } from '../../src/backends/local/store/paths.js'
 import { ROOT, tempRegistry } from '../helpers/cli.js'
 import { readRegistry, registryFiles } from './files.js'
-import { cloudmap, seeded, sleep } from './processes.js'
+import { cloudmap, seeded, serverRegistry, sleep } from './processes.js'
 
 beforeAll(() => {
   expect(existsSync(`${ROOT}/dist/cli/fast-path.js`), 'run npm run build first').toBe(true)
@@ -65,7 +66,7 @@ describe('a writer killed at any instant', () => {
     const { registry, serviceId } = await seeded(path)
     await registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'gone', Attributes: { note: 'x'.repeat(500) } })
     await registry.invoke('RegisterInstance', { ServiceId: serviceId, InstanceId: 'kept', Attributes: { k: 'v' } })
-    const shard = join(registryPaths(path).dir, 'services', `${serviceId}.json`)
+    const shard = join(registryPaths(path).dir, serviceShard(serviceId))
     const inode = statSync(shard).ino
     await prepare(path, serviceId)
     // Deregistering shortens the service's shard: its new content is written over the old, then cut.
@@ -75,9 +76,6 @@ describe('a writer killed at any instant', () => {
     expect(() => JSON.parse(readFileSync(shard, 'utf8')), 'the shard is torn').toThrow()
     return { path, serviceId }
   }
-
-  /** A registry as serve opens it: reads kept while the registry file is unchanged, checkpoints when writes pause. */
-  const serverRegistry = (path: string) => new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', cacheReads: true, checkpointWhenIdle: true })
 
   it("a server's kept view that meets the torn shard waits for the write to be finished instead of failing", { timeout: 60_000 }, async () => {
     let server!: LocalRegistry

@@ -43,3 +43,8 @@ export async function seeded(path: string): Promise<{ registry: LocalRegistry; n
   const serviceId = (await registry.invoke('CreateService', { Name: 'web', NamespaceId: namespaceId })).Service!.Id!
   return { registry, namespaceId, serviceId }
 }
+
+/** A registry as serve opens it: writes flushed once each, files made durable when writes pause, reads kept while the registry file is unchanged. */
+export function serverRegistry(path: string): LocalRegistry {
+  return new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', seed: 'store-fixture', cacheReads: true, checkpointWhenIdle: true })
+}

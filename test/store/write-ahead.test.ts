@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { LocalRegistry } from '../../src/backends/local/local-registry.js'
+import type { LocalRegistry } from '../../src/backends/local/local-registry.js'
 import { registryPaths } from '../../src/backends/local/store/index.js'
 import { checkpoint, commit } from '../../src/backends/local/store/journal.js'
 import type { LoggedFiles } from '../../src/backends/local/store/journal.js'
@@ -11,16 +11,11 @@ import { ROOT, tempRegistry } from '../helpers/cli.js'
 import { readRegistry, registryFiles } from './files.js'
 import { startServeProcess, until } from '../helpers/live.js'
 import { apiCall } from '../helpers/serve.js'
-import { cloudmap, seeded, sleep } from './processes.js'
+import { cloudmap, seeded, serverRegistry, sleep } from './processes.js'
 
 beforeAll(() => {
   expect(existsSync(`${ROOT}/dist/cli/fast-path.js`), 'run npm run build first').toBe(true)
 })
-
-/** A registry as serve opens it: writes flushed once each, files made durable when writes pause. */
-function serverRegistry(path: string): LocalRegistry {
-  return new LocalRegistry({ path, region: 'us-east-1', accountId: '123456789012', seed: 'store-fixture', cacheReads: true, checkpointWhenIdle: true })
-}
 
 /**
  * Close the server as a power cut would leave it: its log written and flushed, then put back after the
