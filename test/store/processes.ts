@@ -12,12 +12,16 @@ export interface Run {
   done: Promise<{ stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** `node bin/run.js ...args` against the registry at `path`, hermetic (no AWS or CLOUDMAP settings from the machine). */
-export function cloudmap(path: string, args: string[], env: Record<string, string> = {}): Run {
+/**
+ * `node bin/run.js ...args` against the registry at `path`, hermetic (no AWS or CLOUDMAP settings from the
+ * machine); `launcher` is a command that runs it (e.g. setpriv with its options).
+ */
+export function cloudmap(path: string, args: string[], env: Record<string, string> = {}, launcher: string[] = []): Run {
   const clean: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_') && !k.startsWith('CLOUDMAP_')) clean[k] = v
   const home = mkdtempSync(join(tmpdir(), 'cloudmap-home-'))
-  const child = spawn(process.execPath, [BIN, ...args, '--output', 'json'], {
+  const command = [...launcher, process.execPath, BIN, ...args, '--output', 'json']
+  const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
     env: { ...clean, TZ: 'UTC', HOME: home, CLOUDMAP_REGISTRY: path, CLOUDMAP_SEED: 'store', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
