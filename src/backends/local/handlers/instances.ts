@@ -2,7 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net'
 import type { HealthStatus } from '../../../model/api-types.js'
 import { serviceError } from '../../../registry/errors.js'
 import { QUOTAS } from '../quotas.js'
-import type { InstanceRecord, NamespaceRecord, RegistryState, ServiceRecord } from '../state.js'
+import type { InstanceRecord, NamespaceRecord, OperationEffect, RegistryState, ServiceRecord } from '../state.js'
 import { byRequestToken, inProgress, pendingEffects, submitOperation } from './async-operations.js'
 import { findNamespace, findService, invalidInput, paginate, requestHash } from './common.js'
 import type { HandlerTable } from './types.js'
@@ -101,25 +101,22 @@ function checkNotBusy(state: RegistryState, srv: ServiceRecord, instanceId: stri
   if (busy) throw serviceError('DuplicateRequest', `Operation ${busy.Id} (${busy.Type}) on instance ${instanceId} of service ${srv.Id} is still in progress; wait for it to finish.`)
 }
 
-/** Instance ids of a service, registered or being registered. */
-function knownInstanceIds(state: RegistryState, serviceId: string): Set<string> {
-  const ids = new Set(Object.keys(state.instances.of(serviceId)))
-  for (const e of pendingEffects(state, 'RegisterInstance')) if (e.ServiceId === serviceId) ids.add(e.Instance.Id)
-  return ids
-}
+type PendingRegistration = Extract<OperationEffect, { Kind: 'RegisterInstance' }>
 
-/** Whether a service has this instance id, registered or being registered (without listing its ids). */
-function isKnownInstance(state: RegistryState, serviceId: string, instanceId: string): boolean {
-  return Object.hasOwn(state.instances.of(serviceId), instanceId) || pendingEffects(state, 'RegisterInstance').some((e) => e.ServiceId === serviceId && e.Instance.Id === instanceId)
+/** Instance ids of a service, registered or being registered. */
+function knownInstanceIds(state: RegistryState, serviceId: string, pending: readonly PendingRegistration[]): Set<string> {
+  const ids = new Set(Object.keys(state.instances.of(serviceId)))
+  for (const e of pending) if (e.ServiceId === serviceId) ids.add(e.Instance.Id)
+  return ids
 }
 
 /**
  * How many instances a service has or is getting, reading its shard only when a registration is still
- * waiting for it: a namespace's quota check then costs no more than its number of services.
+ * waiting for it: a namespace's quota check then costs no more than its number of services. `pending` is
+ * listed once per call by the caller: a registration checks every service of its namespace.
  */
-function knownInstanceCount(state: RegistryState, serviceId: string): number {
-  const waiting = pendingEffects(state, 'RegisterInstance').some((e) => e.ServiceId === serviceId)
-  return waiting ? knownInstanceIds(state, serviceId).size : state.instances.count(serviceId)
+function knownInstanceCount(state: RegistryState, serviceId: string, pending: readonly PendingRegistration[]): number {
+  return pending.some((e) => e.ServiceId === serviceId) ? knownInstanceIds(state, serviceId, pending).size : state.instances.count(serviceId)
 }
 
 export const instanceHandlers: HandlerTable<
@@ -141,14 +138,16 @@ export const instanceHandlers: HandlerTable<
       if (prior && prior.RequestHash === hash) return { OperationId: prior.Id }
     }
     checkNotBusy(state, srv, input.InstanceId)
-    if (!isKnownInstance(state, srv.Id, input.InstanceId)) {
-      const inService = knownInstanceCount(state, srv.Id)
+    const pending = pendingEffects(state, 'RegisterInstance')
+    // Whether the service has this instance id, registered or being registered (without listing its ids).
+    const known = Object.hasOwn(state.instances.of(srv.Id), input.InstanceId) || pending.some((e) => e.ServiceId === srv.Id && e.Instance.Id === input.InstanceId)
+    if (!known) {
+      const inService = knownInstanceCount(state, srv.Id, pending)
       if (inService >= QUOTAS.instancesPerService) {
         throw serviceError('ResourceLimitExceeded', `Service ${srv.Id} already has ${inService} instances, the Cloud Map quota (${QUOTAS.instancesPerService}).`)
       }
-      const inNamespace = Object.values(state.services)
-        .filter((s) => s.NamespaceId === ns.Id)
-        .reduce((n, s) => n + (s.Id === srv.Id ? inService : knownInstanceCount(state, s.Id)), 0)
+      let inNamespace = 0
+      for (const s of Object.values(state.services)) if (s.NamespaceId === ns.Id) inNamespace += s.Id === srv.Id ? inService : knownInstanceCount(state, s.Id, pending)
       if (inNamespace >= QUOTAS.instancesPerNamespace) {
         throw serviceError('ResourceLimitExceeded', `Namespace ${ns.Id} already has ${inNamespace} instances, the Cloud Map quota (${QUOTAS.instancesPerNamespace}).`)
       }
