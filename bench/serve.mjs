@@ -1,6 +1,6 @@
 // `cloudmap serve` under load, beside a bare node:http server and moto_server measured in the same run
-// (issue 10, item 4). Load comes from wrk (Debian package `wrk`): 4 connections, keep-alive, 10 s per
-// measurement. Signed requests are signed once (SigV4 with @smithy/signature-v4): AWS accepts a
+// (issue 10, item 4). Load comes from wrk (Debian package `wrk`): 4 connections, keep-alive, 3 rounds of
+// 5 s per figure, the servers in turn in each round; medians. Signed requests are signed once (SigV4 with @smithy/signature-v4): AWS accepts a
 // signature for its whole validity window, so wrk may replay it.
 import { spawn, spawnSync } from 'node:child_process'
 import { Sha256 } from '@aws-crypto/sha256-js'
@@ -70,12 +70,12 @@ const FLOOR_UNSIGNED = 'floor without the SigV4 check'
 const BARE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { const b = '{"Instances":[],"InstancesRevision":1}'; s.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': b.length }); s.end(b) }) }).listen(Number(process.argv[1]), '127.0.0.1')`
 
 /**
- * kit: { print, table, ratio, work, freePort, startServe(registry, args), startMoto(), children, seconds }
+ * kit: { print, table, ratio, median, work, freePort, startServe(registry, args), startMoto(), children, seconds, quick }
  * Returns the goal rows.
  */
 export async function benchServe(kit) {
-  const { print, table, ratio, work, freePort, startServe, startMoto, children } = kit
-  const seconds = kit.seconds ?? 10
+  const { print, table, ratio, median, work, freePort, startServe, startMoto, children } = kit
+  const seconds = kit.seconds ?? 5
   print('## `cloudmap serve` under load: bare node:http, serve, serve with access control, moto_server')
   print()
   if (spawnSync('sh', ['-c', 'command -v wrk']).status !== 0) {
@@ -107,28 +107,41 @@ export async function benchServe(kit) {
   if (moto) targets.push({ name: 'moto_server', url: moto.url.replace(/\/$/, '') })
   await new Promise((resolve) => setTimeout(resolve, 500))
 
+  // Every server is measured in each round, in turn: the machine's speed drifts, and a ratio of two figures
+  // taken minutes apart would carry that drift. Each figure is the median of the rounds.
+  const rounds = kit.quick ? 1 : 3
+  const discoverBody = JSON.stringify({ NamespaceName: 'bench', ServiceName: 'web' })
+  const scripts = []
+  for (const [i, t] of targets.entries()) {
+    const srv = t.name.startsWith('bare') || t.name.startsWith('floor') ? undefined : await seed(t.url, 10)
+    const discover = join(dir, `${i}-discover.lua`)
+    writeFileSync(discover, lua(await headersFor(t.url, 'DiscoverInstances', discoverBody), discoverBody))
+    // The body changes per request, so the signature can't be replayed: registrations are measured unsigned
+    // where the server allows it (an open serve, moto) and left out for the signed serve.
+    let register
+    if (srv && !t.auth) {
+      register = join(dir, `${i}-register.lua`)
+      writeFileSync(register, lua({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET}.RegisterInstance`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/servicediscovery/aws4_request, SignedHeaders=host, Signature=00' }, '', srv))
+    }
+    scripts.push({ discover, register, runs: { discover: [], register: [] } })
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, t] of targets.entries()) {
+      const { discover, register, runs } = scripts[i]
+      runs.discover.push(wrk(t.url, discover, seconds))
+      if (register) runs.register.push(wrk(t.url, register, seconds))
+    }
+  }
+  const medianOf = (runs) => (runs.length === 0 ? undefined : { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)) })
   const rows = []
   const results = {}
-  const discoverBody = JSON.stringify({ NamespaceName: 'bench', ServiceName: 'web' })
-  for (const t of targets) {
-    const srv = t.name.startsWith('bare') || t.name.startsWith('floor') ? undefined : await seed(t.url, 10)
-    const discoverLua = join(dir, `${rows.length}-discover.lua`)
-    writeFileSync(discoverLua, lua(await headersFor(t.url, 'DiscoverInstances', discoverBody), discoverBody))
-    const discover = wrk(t.url, discoverLua, seconds)
-    let register
-    if (srv) {
-      // The body changes per request, so the signature can't be replayed: registrations are measured unsigned
-      // where the server allows it (an open serve, moto) and left out for the signed serve.
-      if (!t.auth) {
-        const registerLua = join(dir, `${rows.length}-register.lua`)
-        writeFileSync(registerLua, lua({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET}.RegisterInstance`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/servicediscovery/aws4_request, SignedHeaders=host, Signature=00' }, '', srv))
-        register = wrk(t.url, registerLua, seconds)
-      }
-    }
+  for (const [i, t] of targets.entries()) {
+    const discover = medianOf(scripts[i].runs.discover)
+    const register = medianOf(scripts[i].runs.register)
     results[t.name] = { discover, register }
     rows.push([t.name, `${discover.rps.toFixed(0)}/s`, `${discover.p99.toFixed(2)} ms`, register ? `${register.rps.toFixed(0)}/s` : 'n/a', register ? `${register.p99.toFixed(1)} ms` : 'n/a'])
   }
-  print(`wrk, 4 connections, keep-alive, ${seconds} s each; a registry of 10 instances. RegisterInstance re-registers 500 ids in turn (each a durable write).`)
+  print(`wrk, 4 connections, keep-alive, ${rounds} round(s) of ${seconds} s per figure, every server in each round in turn; medians (the p99 too). A registry of 10 instances. RegisterInstance re-registers 500 ids in turn (each a durable write).`)
   print()
   table(['server', 'DiscoverInstances', 'p99', 'RegisterInstance', 'p99'], rows)
 

@@ -613,7 +613,7 @@ async function main() {
   }
 
   if (ONLY === 'serve') {
-    goals(await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK }))
+    goals(await benchServe({ print, table, ratio, median, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 5, quick: QUICK }))
     return
   }
 
@@ -765,7 +765,7 @@ async function main() {
 
   // --- 4. serve under load (bench/serve.mjs) ----------------------------------------------------------
   await moto?.stop()
-  const serveGoals = await benchServe({ print, table, ratio, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 10, quick: QUICK })
+  const serveGoals = await benchServe({ print, table, ratio, median, work, freePort, startServe, startMoto, children, motoAvailable: Boolean(MOTO), seconds: QUICK ? 3 : 5, quick: QUICK })
   moto = undefined
 
   const dns = await benchDns(dnsKit())
