@@ -6,6 +6,7 @@ import { pythonInt } from '../args/unpack.js'
 import { ERROR_FORMATS, OUTPUT_FORMATS } from './arguments.js'
 import type { ParsedArgs } from './argv.js'
 import { awsProfileNames } from '../config/aws-profiles.js'
+import type { ConfiguredSettings } from '../config/resolve.js'
 import { resolveConfigured } from '../config/resolve.js'
 
 /** Everything a command needs to know besides its parameters, resolved once from flags and environment. */
@@ -37,6 +38,8 @@ export interface Settings {
   now?: () => Date
   /** CLOUDMAP_OPERATION_DELAY_MS: local operations stay SUBMITTED/PENDING this long (default 0: at once). */
   operationDelayMs?: number
+  /** Every setting as resolved, with where its value came from (serve's access keys, for their messages). */
+  configured: ConfiguredSettings['values']
 }
 
 export const DEFAULT_REGION = 'us-east-1'
@@ -112,6 +115,7 @@ export function resolveSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
     errorFormat: errorFormat(args, env),
     noSignRequest: args.has('no-sign-request'),
     seed: nonEmpty(env.CLOUDMAP_SEED),
+    configured,
   }
   for (const [flag, key] of [['cli-connect-timeout', 'connectTimeout'], ['cli-read-timeout', 'readTimeout']] as const) {
     const value = str(args, flag)

@@ -3,6 +3,7 @@ import { reportFailure } from '../config/command-support.js'
 import type { Face } from '../serve/faces.js'
 import type { HealthChecker } from '../serve/health/index.js'
 import type { GivenKey } from '../serve/auth/rules.js'
+import type { Settings } from '../cli/settings.js'
 import { CloudmapError } from '../registry/errors.js'
 
 /** Health checks in flight at most (the others wait for their turn). */
@@ -48,7 +49,7 @@ export class Serve extends Command {
       const log = (line: string) => process.stderr.write(`${line}\n`)
       // The faces the flags ask for; each one's code is imported only when it starts.
       const faces: Face[] = []
-      const keys = await givenKeys(flags, args)
+      const keys = await givenKeys(flags, settings.configured)
       faces.push({
         name: 'auth',
         start: async (ctx) =>
@@ -121,16 +122,11 @@ export class Serve extends Command {
 }
 
 /** Keys from --auth, --read-only-auth and the serve_access_key_id / serve_secret_access_key settings (full access). */
-async function givenKeys(flags: { auth?: string[]; 'read-only-auth'?: string[] }, args: Map<string, string>): Promise<GivenKey[]> {
-  const [{ parseKeyFlag }, { resolveConfigured }, { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, defaultRegistryPath }] = await Promise.all([
-    import('../serve/auth/rules.js'),
-    import('../config/resolve.js'),
-    import('../cli/settings.js'),
-  ])
+async function givenKeys(flags: { auth?: string[]; 'read-only-auth'?: string[] }, values: Settings['configured']): Promise<GivenKey[]> {
+  const { parseKeyFlag } = await import('../serve/auth/rules.js')
   const keys: GivenKey[] = []
   for (const value of flags.auth ?? []) keys.push({ ...parseKeyFlag(value, '--auth'), access: 'full', source: '--auth' })
   for (const value of flags['read-only-auth'] ?? []) keys.push({ ...parseKeyFlag(value, '--read-only-auth'), access: 'read-only', source: '--read-only-auth' })
-  const { values } = resolveConfigured(args, process.env, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT_ID, registryPath: defaultRegistryPath() })
   const id = values.serve_access_key_id
   const secret = values.serve_secret_access_key
   if (id.value !== undefined || secret.value !== undefined) {
