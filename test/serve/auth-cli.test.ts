@@ -175,6 +175,16 @@ describe('cloudmap serve: where keys come from, and serving without them', { tim
     await refused(s, KEYS.admin, ['create-http-namespace', '--name', 'x'], 'UnrecognizedClientException', 'The security token included in the request is invalid.')
   })
 
+  it('only one of the two settings set: serve refuses to start, naming the one missing and where the other was set (exit 253)', async () => {
+    const halfHome = mkdtempSync(join(tmpdir(), 'cloudmap-auth-half-'))
+    const config = join(halfHome, '.config', 'cloudmap')
+    expect(runCli(['configure', 'set', 'serve_access_key_id', 'HALFKEY'], { HOME: halfHome, CLOUDMAP_CONFIG_DIR: config }).status).toBe(0)
+    const r = await runProcess(process.execPath, [BIN, 'serve', '--port', '0', '--registry', join(halfHome, 'registry.json')], cleanEnv(halfHome))
+    expect(r.status).toBe(253)
+    expect(r.stderr).toMatch(/serve_secret_access_key is not set, but its pair is \(.+\): set both, or neither\. Run `cloudmap configure set serve_secret_access_key VALUE`\./)
+    expect(existsSync(join(halfHome, 'registry.json')), 'nothing was written').toBe(false)
+  })
+
   it('without keys every request is answered, and serve says so', async () => {
     const s = await serve([], home)
     expect(s.stderr()).toContain('cloudmap serve: no access keys: every request is accepted, signed or not')
