@@ -1,7 +1,8 @@
 // `cloudmap serve` under load, beside a bare node:http server and moto_server measured in the same run
 // (issue 10, item 4). Load comes from wrk (Debian package `wrk`): 4 connections, keep-alive, 3 rounds of
-// 5 s per figure, the servers in turn in each round; medians. Signed requests are signed once (SigV4 with @smithy/signature-v4): AWS accepts a
-// signature for its whole validity window, so wrk may replay it.
+// 5 s per figure, the servers in turn in each round; medians. Signed requests are signed once a round
+// (SigV4 with @smithy/signature-v4): AWS accepts a signature for its whole validity window, so wrk may
+// replay it.
 import { spawn, spawnSync } from 'node:child_process'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -120,7 +121,6 @@ export async function benchServe(kit) {
   for (const [i, t] of targets.entries()) {
     const writes = t.name.startsWith('bare') || t.name.startsWith('floor') ? undefined : await seed(t.url, 10)
     const discover = join(dir, `${i}-discover.lua`)
-    writeFileSync(discover, lua(await headersFor(t.url, 'DiscoverInstances', discoverBody), discoverBody))
     // The body changes per request, so the signature can't be replayed: registrations are measured unsigned
     // where the server allows it (an open serve, moto) and left out for the signed serve.
     let register
@@ -133,6 +133,8 @@ export async function benchServe(kit) {
   for (let round = 0; round < rounds; round++) {
     for (const [i, t] of targets.entries()) {
       const { discover, register, runs } = scripts[i]
+      // Signed anew each round: a signature is good for 5 minutes from its date (serve's clock window).
+      writeFileSync(discover, lua(await headersFor(t.url, 'DiscoverInstances', discoverBody), discoverBody))
       runs.discover.push(wrk(t.url, discover, seconds))
       if (register) runs.register.push(wrk(t.url, register, seconds))
     }
