@@ -14,8 +14,17 @@ function looksLikeOption(token: string, byName: Map<string, ArgumentSpec>, specs
   if (!token.includes(' ')) return true
   const eq = token.indexOf('=')
   if (!token.startsWith('--') || eq === -1) return false
-  const written = token.slice(2, eq)
-  return byName.has(written) || (written !== '' && specs.some((s) => s.name.startsWith(written)))
+  return matchOption(token.slice(2, eq), specs, byName).length > 0
+}
+
+/**
+ * The options a written long-option name means, as argparse's allow_abbrev reads it: the option of that
+ * exact name, else every option whose name starts with it (one: that option; several: ambiguous).
+ */
+export function matchOption(written: string, specs: readonly ArgumentSpec[], byName?: ReadonlyMap<string, ArgumentSpec>): ArgumentSpec[] {
+  const exact = byName ? byName.get(written) : specs.find((s) => s.name === written)
+  if (exact) return [exact]
+  return written === '' ? [] : specs.filter((s) => s.name.startsWith(written))
 }
 
 export interface ParseOptions {
@@ -107,15 +116,9 @@ export function parseArgv(argv: readonly string[], specs: readonly ArgumentSpec[
 }
 
 function resolve(written: string, byName: Map<string, ArgumentSpec>, specs: readonly ArgumentSpec[]): ArgumentSpec | undefined {
-  const exact = byName.get(written)
-  if (exact) return exact
-  if (written === '') return undefined
-  const candidates = specs.filter((s) => s.name.startsWith(written))
-  if (candidates.length === 1) return candidates[0]
-  if (candidates.length > 1) {
-    throw usageError(`ambiguous option: --${written} could match ${candidates.map((s) => `--${s.name}`).join(', ')}`)
-  }
-  return undefined
+  const matches = matchOption(written, specs, byName)
+  if (matches.length > 1) throw usageError(`ambiguous option: --${written} could match ${matches.map((s) => `--${s.name}`).join(', ')}`)
+  return matches[0]
 }
 
 function checkChoice(spec: ArgumentSpec, value: string): void {

@@ -1,4 +1,5 @@
 import { GLOBAL_ARGUMENTS } from './arguments.js'
+import { matchOption } from './argv.js'
 
 /**
  * The command line as the AWS CLI reads it before the command is known:
@@ -13,8 +14,7 @@ export function normalizeCommandLine(argv: readonly string[]): string[] {
   while (i < argv.length && argv[i].startsWith('--') && argv[i] !== '--') {
     const eq = argv[i].indexOf('=')
     const written = argv[i].slice(2, eq === -1 ? undefined : eq)
-    const exact = GLOBAL_ARGUMENTS.find((g) => g.name === written)
-    const matches = exact ? [exact] : GLOBAL_ARGUMENTS.filter((g) => written !== '' && g.name.startsWith(written))
+    const matches = matchOption(written, GLOBAL_ARGUMENTS)
     // Not a global option (or an ambiguous prefix): left where it is, for the usual error.
     if (matches.length !== 1) break
     const takesValue = matches[0].arity !== 'flag' && eq === -1

@@ -16,6 +16,14 @@ describe('global options before the command, help as a word', () => {
     expect(normalizeCommandLine(['--output', 'text', '--no-paginate', 'list-namespaces', '--max-items', '1'])).toEqual(['list-namespaces', '--output', 'text', '--no-paginate', '--max-items', '1'])
     expect(normalizeCommandLine(['--out=text', '--regis', 'r.json', 'get-namespace'])).toEqual(['get-namespace', '--out=text', '--regis', 'r.json'])
     expect(normalizeCommandLine(['--bogus', 'list-namespaces'])).toEqual(['--bogus', 'list-namespaces'])
+    // A prefix of several global options (--no-paginate, --no-sign-request, ...) is left where it is.
+    expect(normalizeCommandLine(['--no', 'list-namespaces'])).toEqual(['--no', 'list-namespaces'])
+  })
+  it("an abbreviation of several options is argparse's ambiguous option (252), naming them in the command's order", () => {
+    const { path } = tempRegistry()
+    const r = runCli(['list-services', '--registry', path, '--max', '5'])
+    expect(r.status).toBe(252)
+    expect(r.stderr).toContain('ambiguous option: --max could match --max-results, --max-items\n')
   })
   it('reads `help` as --help', () => {
     expect(normalizeCommandLine(['help'])).toEqual(['--help'])
