@@ -1,4 +1,3 @@
-import type { BigIntStats } from 'node:fs'
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { open, readFile, rename } from 'node:fs/promises'
 import { CloudmapError } from '../../../registry/errors.js'
@@ -12,9 +11,13 @@ import type { RegistryPaths } from './paths.js'
 import { MAIN, registryPaths } from './paths.js'
 import { logFromAnotherBoot } from './boot.js'
 import { Snapshot } from './snapshot.js'
+import type { Stamp } from './stamp.js'
+import { sameStamp } from './stamp.js'
 
 export type { FlatRegistry } from './documents.js'
 export { registryPaths } from './paths.js'
+export type { Stamp } from './stamp.js'
+export { sameStamp } from './stamp.js'
 
 export interface StoreOptions {
   /** How long a writer waits for the lock before giving up (default 60 s). */
@@ -37,14 +40,6 @@ export interface StoreOptions {
 
 /** How long writes must pause before a server checkpoints. */
 const CHECKPOINT_IDLE_MS = 200
-
-/** What identifies one version of the registry file: a write replaces it (rename), changing all of these. */
-export type Stamp = Pick<BigIntStats, 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'> | null
-
-export function sameStamp(a: Stamp, b: Stamp): boolean {
-  if (a === null || b === null) return a === b
-  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
-}
 
 interface Opened {
   snapshot: Snapshot

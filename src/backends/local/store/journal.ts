@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { BigIntStats } from 'node:fs'
 import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync, writevSync } from 'node:fs'
 import { open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -9,6 +8,8 @@ import type { LogHeader } from './boot.js'
 import { bootId, logFromAnotherBoot } from './boot.js'
 import type { RegistryPaths } from './paths.js'
 import { MAIN, resolveFile } from './paths.js'
+import type { Stamp } from './stamp.js'
+import { sameStamp } from './stamp.js'
 
 /**
  * How a write reaches the disk, so that a process killed (or a machine stopped) at any instant leaves the
@@ -221,19 +222,6 @@ async function readLog(paths: RegistryPaths): Promise<Log | undefined> {
   return { header, writes, validBytes: Buffer.byteLength(text.slice(0, at)), size: Buffer.byteLength(text) }
 }
 
-/** Which version of the log file: a write to it or its replacement changes one of these. */
-export interface LogStamp {
-  ino: bigint
-  size: bigint
-  mtimeNs: bigint
-}
-
-const sameLogStamp = (a: LogStamp, b: LogStamp) => a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
-
-function logStamp(info: BigIntStats): LogStamp {
-  return { ino: info.ino, size: info.size, mtimeNs: info.mtimeNs }
-}
-
 /**
  * The files named in the log, known without reading it: a writer that appended every line of the log
  * keeps them, so that its checkpoint need not read back, hash and parse megabytes it just wrote.
@@ -243,7 +231,7 @@ export interface LoggedFiles {
   id: string
   files: Set<string>
   /** The log as this writer's last append left it. */
-  end: LogStamp
+  end: Stamp
 }
 
 /** What a commit appended to the log. */
@@ -285,7 +273,7 @@ export async function commit(
     created = size === 0
     // Lines another process appended (a CLI write killed before its checkpoint) are known only by reading.
     const header = created ? newHeader(paths) : undefined
-    logged = header ? { id: header.id!, files: new Set(), end: logStamp(found) } : before && sameLogStamp(before.end, logStamp(found)) ? before : undefined
+    logged = header ? { id: header.id!, files: new Set(), end: found } : before && sameStamp(before.end, found) ? before : undefined
     if (header) record.unshift(Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'))
     try {
       writeAll(fd, record)
@@ -303,7 +291,7 @@ export async function commit(
     for (const buffer of record) size += buffer.length
     if (logged) {
       for (const change of ordered) logged.files.add(change.file)
-      logged.end = logStamp(fstatSync(fd, { bigint: true }))
+      logged.end = fstatSync(fd, { bigint: true })
     }
   } finally {
     closeSync(fd)
@@ -431,7 +419,7 @@ function apply(paths: RegistryPaths, changes: readonly FileChange[], crash: (poi
 export async function checkpoint(paths: RegistryPaths, known?: LoggedFiles): Promise<void> {
   const now = statSync(paths.log, { bigint: true, throwIfNoEntry: false })
   let named: Iterable<string> | undefined
-  if (now && known && sameLogStamp(known.end, logStamp(now)) && logId(paths) === known.id) named = known.files
+  if (now && known && sameStamp(known.end, now) && logId(paths) === known.id) named = known.files
   else {
     const log = now ? await readLog(paths) : undefined
     if (log) named = log.writes.flatMap((write) => write.map((change) => change.file))
